@@ -1,0 +1,29 @@
+"""create_app(config=None): the one place that wires everything."""
+
+from flask import Flask
+
+from . import control, errors, store
+from .config import DefaultConfig
+from .ids import Clock
+from .seed import Seeds
+from .vendors import VENDORS
+
+
+def create_app(config=None):
+    """Embedded defaults, then SANDBOX_* environment variables, then `config`."""
+    app = Flask("vendor_sandbox")
+    app.config.from_object(DefaultConfig)
+    app.config.from_prefixed_env("SANDBOX")
+    app.config.update(config or {})
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+
+    seeds = Seeds(VENDORS, seed=app.config["SEED"], fixtures_dir=app.config["FIXTURES_DIR"],
+                  fake_users=int(app.config["FAKE_USERS"]))
+    clock = Clock(app.config["FROZEN_CLOCK"])
+    store.init_app(app, store.Store(VENDORS, seeds, clock, seed=app.config["SEED"]))
+    app.extensions["vendor_sandbox.apis"] = {vendor.NAME: vendor.init_app(app) for vendor in VENDORS}
+    control.init_app(app)
+    # last: replaces flask-smorest's app-wide HTTPException handler
+    errors.init_app(app, VENDORS, control.render_error)
+    return app

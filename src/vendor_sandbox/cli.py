@@ -1,0 +1,60 @@
+"""Command line: `vendor-sandbox serve` and `vendor-sandbox openapi`."""
+
+import json
+from pathlib import Path
+
+import click
+
+from .app import create_app
+
+
+def _overrides(**options):
+    """CLI flags that were given; the rest stay as SANDBOX_* or the embedded defaults."""
+    return {key.upper(): value for key, value in options.items() if value is not None}
+
+
+@click.group()
+@click.version_option(package_name="vendor-sandbox")
+def cli():
+    """vendor-sandbox: Zus, Hipp, Nabla and Welkin user APIs on one local server."""
+
+
+@cli.command()
+@click.option("--host", help="Address to bind [127.0.0.1]")
+@click.option("--port", type=int, help="Port to bind [8080]")
+@click.option("--seed", type=int, help="Seed of every id, token and Faker value [0]")
+@click.option("--fixtures", "fixtures_dir", type=click.Path(exists=True, file_okay=False),
+              help="Folder of <vendor>/*.json fixtures [the packaged ones]")
+@click.option("--fake-users", type=click.IntRange(min=0), help="Faker users added per vendor [0]")
+@click.option("--threads", type=click.IntRange(min=1), help="Worker threads [16]")
+@click.option("--frozen-clock", help="Freeze time at this ISO-8601 instant")
+def serve(**options):
+    """Run the sandbox on a production WSGI server (one process, threads)."""
+    from .server import run
+
+    app = create_app(_overrides(**options))
+    run(app, app.config["HOST"], int(app.config["PORT"]), threads=int(app.config["THREADS"]))
+
+
+@cli.command()
+@click.option("--output", "output_dir", type=click.Path(file_okay=False), default="openapi",
+              show_default=True, help="Folder to write <vendor>.json into")
+def openapi(output_dir):
+    """Write each vendor's OpenAPI document, generated from the code."""
+    app = create_app()
+    folder = Path(output_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, document in spec_documents(app).items():
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"wrote {path}")
+
+
+def spec_documents(app):
+    """{vendor: OpenAPI dict} for every vendor mounted in `app`."""
+    with app.app_context():
+        return {name: api.spec.to_dict() for name, api in app.extensions["vendor_sandbox.apis"].items()}
+
+
+def main(argv=None):
+    return cli.main(args=argv, prog_name="vendor-sandbox")

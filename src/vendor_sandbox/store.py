@@ -1,0 +1,183 @@
+"""Namespaces of per-vendor state behind a narrow, atomic collection interface."""
+
+import re
+import threading
+
+from flask import current_app, request
+
+from .errors import SandboxError
+from .ids import Source
+
+NAMESPACE_HEADER = "X-Sandbox-Namespace"
+DEFAULT_NAMESPACE = "default"
+_NAMESPACE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+
+
+class Collection:
+    """Records by key, one-value secondary indexes and unique claims.
+
+    Every method is one atomic step and takes and returns plain JSON-able values, so a
+    shared backend (a Redis hash plus sets) can implement the same interface later without
+    any change in `vendors/`. Records handed out must be treated as immutable: replace them
+    with `put`, never edit them in place.
+    """
+
+    def __init__(self):
+        self._lock = threading.RLock()
+        self._records = {}
+        # index name -> value -> ordered set of keys (a dict keeps insertion order)
+        self._indexes = {}
+        self._indexed = {}
+        self._claims = {}
+
+    def get(self, key):
+        return self._records.get(key)
+
+    def put(self, key, record, index=None):
+        """Insert or replace `record` under `key`, filed under `index` ({name: value})."""
+        with self._lock:
+            self._unindex(key)
+            self._records[key] = record
+            if index:
+                self._indexed[key] = dict(index)
+                for name, value in index.items():
+                    self._indexes.setdefault(name, {}).setdefault(value, {})[key] = None
+
+    def delete(self, key):
+        with self._lock:
+            self._unindex(key)
+            return self._records.pop(key, None)
+
+    def list(self, index=None, value=None, *, reverse=False):
+        """Records in insertion order, all of them or those filed under index=value."""
+        with self._lock:
+            if index is None:
+                keys = list(self._records)
+            else:
+                keys = list(self._indexes.get(index, {}).get(value, ()))
+        if reverse:
+            keys.reverse()
+        records = self._records
+        return [records[k] for k in keys if k in records]
+
+    def count(self, index=None, value=None):
+        if index is None:
+            return len(self._records)
+        return len(self._indexes.get(index, {}).get(value, ()))
+
+    def claim(self, unique, value, owner):
+        """Reserve `value` in the unique set `unique` for `owner`; False if another holds it."""
+        with self._lock:
+            holders = self._claims.setdefault(unique, {})
+            if holders.get(value, owner) != owner:
+                return False
+            holders[value] = owner
+            return True
+
+    def owner(self, unique, value):
+        return self._claims.get(unique, {}).get(value)
+
+    def release(self, unique, value):
+        with self._lock:
+            self._claims.get(unique, {}).pop(value, None)
+
+    def _unindex(self, key):
+        for name, value in self._indexed.pop(key, {}).items():
+            bucket = self._indexes[name][value]
+            bucket.pop(key, None)
+            if not bucket:
+                del self._indexes[name][value]
+
+
+class VendorState:
+    """The named collections of one vendor in one namespace."""
+
+    def __init__(self):
+        self._collections = {}
+        self._lock = threading.Lock()
+
+    def collection(self, name):
+        with self._lock:
+            return self._collections.setdefault(name, Collection())
+
+
+class Namespace:
+    """One isolated copy of the seeded state; each vendor's backend is built on first use."""
+
+    def __init__(self, name, store):
+        self.name = name
+        self._store = store
+        self._backends = {}
+        self._lock = threading.RLock()
+
+    def backend(self, vendor):
+        backend = self._backends.get(vendor)
+        if backend is None:
+            with self._lock:
+                backend = self._backends.get(vendor) or self._build(vendor)
+        return backend
+
+    def reset(self, vendor=None):
+        with self._lock:
+            for name in [vendor] if vendor else list(self._store.vendors):
+                self._backends.pop(name, None)
+
+    def _build(self, vendor):
+        module = self._store.vendors[vendor]
+        source = Source(self._store.seed, self.name, vendor, self._store.clock)
+        backend = module.Backend(VendorState(), source, self._store.seed_data(vendor))
+        self._backends[vendor] = backend
+        return backend
+
+
+class Store:
+    """Every namespace of one app; `reset` rebuilds from the seeded fixtures."""
+
+    def __init__(self, vendors, seeds, clock, seed=0):
+        self.vendors = {module.NAME: module for module in vendors}
+        self.clock = clock
+        self.seed = seed
+        self._seeds = seeds
+        self._namespaces = {}
+        self._lock = threading.Lock()
+
+    def seed_data(self, vendor):
+        return self._seeds.get(vendor)
+
+    def namespace(self, name=DEFAULT_NAMESPACE):
+        namespace = self._namespaces.get(name)
+        if namespace is None:
+            with self._lock:
+                namespace = self._namespaces.setdefault(name, Namespace(name, self))
+        return namespace
+
+    def namespaces(self):
+        return sorted(self._namespaces)
+
+    def reset(self, name, vendor=None):
+        self.namespace(name).reset(vendor)
+
+
+def init_app(app, store):
+    app.extensions["vendor_sandbox.store"] = store
+
+
+def get_store():
+    return current_app.extensions["vendor_sandbox.store"]
+
+
+def namespace_name():
+    """The namespace the current request addresses (X-Sandbox-Namespace, else "default")."""
+    name = request.headers.get(NAMESPACE_HEADER, DEFAULT_NAMESPACE)
+    if not _NAMESPACE_RE.fullmatch(name):
+        raise SandboxError(
+            400,
+            "invalid_namespace",
+            f"{NAMESPACE_HEADER} must be 1-64 characters of letters, digits, '.', '_' or '-'",
+        )
+    return name
+
+
+def get_backend(vendor):
+    """The backend of `vendor` in the current request's namespace."""
+    return get_store().namespace(namespace_name()).backend(vendor)

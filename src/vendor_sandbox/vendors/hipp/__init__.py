@@ -1,0 +1,24 @@
+"""Hipp Health: /v1/users behind Bearer API keys."""
+
+from .backend import HippBackend as Backend
+from .errors import HippApi, render_error
+from .routes import blp
+
+NAME = "hipp"
+URL_PREFIX = "/hipp"
+BASE_URL = "/hipp/api"
+SPEC = {
+    "title": "Hipp Health API (vendor-sandbox)",
+    "version": "1.0.0",
+    "description": "API for managing users and resources within your Hipp Health organization",
+}
+
+
+def init_app(app):
+    """Mount Hipp's blueprint under its own Api, so it gets its own OpenAPI document."""
+    api = HippApi(app, name=NAME, base_url=BASE_URL, **SPEC)
+    api.register_blueprint(blp)
+    return api
+
+
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "Backend", "blp", "init_app", "render_error"]

@@ -1,0 +1,215 @@
+"""Hipp's rules: API keys acting as users of one organization, who may create whom, users.
+
+Not emulated: update and delete of users (Hipp documents neither), SMS sending, payor
+management (payor ids on create are kept when they exist in the organization, else ignored).
+"""
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from ...ids import epoch_millis, iso_millis
+from .errors import (
+    EMAIL_TAKEN,
+    INVALID_PUBLIC_ID,
+    AccessDenied,
+    InvalidApiKey,
+    ResourceNotFound,
+    ValidationFailed,
+)
+from .schemas import ASSIGNABLE_ROLES
+from .zod import custom, invalid_string, with_path
+
+# Not published by Hipp: the table adopted from our vendor notes (docs/fidelity.md).
+_ANY = frozenset(ASSIGNABLE_ROLES)
+CREATABLE_BY = {
+    "HIPP_ADMIN": _ANY,
+    "ADMIN": _ANY,
+    "CLINICAL_SUPERADMIN": _ANY,
+    "CLINICAL_ADMIN": frozenset({"CLINICIAN", "TECHNICIAN", "PATIENT", "CAREGIVER"}),
+    "SCHEDULING_MANAGER": frozenset({"TECHNICIAN", "PATIENT", "CAREGIVER"}),
+    "CLINICIAN": frozenset({"PATIENT", "CAREGIVER"}),
+}
+# Patients and caregivers hold keys too, but may not read the organization's users.
+NOT_READERS = frozenset({"PATIENT", "CAREGIVER"})
+HIDDEN_ROLE = "HIPP_ADMIN"
+FAKE_EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
+PUBLIC_ID_RE = re.compile(r"^usr_[A-Za-z0-9_]+$")
+
+USER_FIELDS = (
+    "publicId", "firstName", "lastName", "email", "role", "phoneNumber", "npiNumber",
+    "shouldSendSMS", "recertificationDate", "providerPayors", "sex", "caregiverId", "birthDate",
+    "addressLine1", "addressLine2", "city", "state", "postalCode", "createdAt", "updatedAt",
+)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who an API key acts as: a user with a role in one organization."""
+
+    api_key: str
+    user_id: str
+    role: str
+    organization: str
+
+
+class HippBackend:
+    def __init__(self, state, source, seed):
+        self._source = source
+        self._orgs = state.collection("organizations")
+        self._keys = state.collection("api_keys")
+        self._users = state.collection("users")
+        for org in seed["organizations"]:
+            self._orgs.put(org["publicId"], dict(org))
+        for user in seed["users"]:
+            self._insert(_normalized(user))
+        for key in seed["api_keys"]:
+            self._keys.put(key["apiKey"], dict(key))
+
+    def authenticate(self, api_key):
+        key = self._keys.get(api_key)
+        user = key and self._users.get(key["userId"])
+        if not user:
+            raise InvalidApiKey()
+        return Caller(api_key, user["publicId"], user["role"], user["organization"])
+
+    def create_user(self, caller, new_user):
+        """Create a user in the caller's organization; the body is already zod-valid."""
+        if new_user["role"] not in CREATABLE_BY.get(caller.role, ()):
+            raise AccessDenied()
+        org = self._orgs.get(caller.organization)
+        now = self._source.now()
+        public_id = self._new_public_id(now)
+        email = new_user.get("email")
+        if email is not None and not self._users.claim("email", _email_key(org, email), public_id):
+            raise ValidationFailed([custom(EMAIL_TAKEN, ["email"])])
+        known_payors = {p["id"] for p in org.get("payors", ())}
+        user = _normalized({
+            **new_user,
+            "publicId": public_id,
+            "organization": org["publicId"],
+            "providerPayors": [p for p in new_user.get("providerPayors", ()) if p in known_payors],
+            "createdAt": iso_millis(now),
+            "updatedAt": iso_millis(now),
+        })
+        self._insert(user, claim=False)
+        return {"message": "User created successfully", "user": self._with_org(user)}
+
+    def list_users(self, caller, query):
+        self._require_reader(caller)
+        users = [u for u in self._users.list("organization", caller.organization) if _matches(u, query)]
+        for key, direction in reversed(_sort_keys(query.get("sort"))):
+            users.sort(key=lambda u: u[key] or "", reverse=direction == "desc")
+        page, size = query["page"], query["pageSize"]
+        return {
+            "data": users[(page - 1) * size: page * size],
+            "pagination": {"page": page, "pageSize": size, "totalCount": len(users),
+                           "totalPages": math.ceil(len(users) / size)},
+        }
+
+    def get_user(self, caller, public_id):
+        if not PUBLIC_ID_RE.match(public_id):
+            raise ValidationFailed([with_path(invalid_string("regex", INVALID_PUBLIC_ID), ["publicId"])])
+        self._require_reader(caller)
+        user = self._users.get(public_id)
+        if not user or user["organization"] != caller.organization or user["role"] == HIDDEN_ROLE:
+            raise ResourceNotFound()
+        return user
+
+    def credentials(self):
+        """Every API key, as /_sandbox/credentials lists them."""
+        listed = []
+        for key in self._keys.list():
+            user = self._users.get(key["userId"])
+            org = self._orgs.get(user["organization"])
+            listed.append({"name": key["name"], "role": user["role"],
+                           "organization": {"name": org["name"], "publicId": org["publicId"]},
+                           "apiKey": key["apiKey"]})
+        return listed
+
+    @staticmethod
+    def add_fake_users(seed, fake, count):
+        """Append `count` Faker users (patients and staff) to the first organization."""
+        org = seed["organizations"][0]["publicId"]
+        roles = ("PATIENT", "PATIENT", "PATIENT", "CLINICIAN", "TECHNICIAN", "CAREGIVER")
+        users = list(seed["users"])
+        for i in range(count):
+            sex = fake.random_element(("MALE", "FEMALE"))
+            first = fake.first_name_male() if sex == "MALE" else fake.first_name_female()
+            last = fake.last_name()
+            created = iso_millis(FAKE_EPOCH + timedelta(minutes=i))
+            users.append({
+                "publicId": f"usr_{1700000000000 + i:013d}_{fake.lexify('?????????', letters='abcdefghijklmnopqrstuvwxyz0123456789')}",
+                "organization": org,
+                "firstName": first,
+                "lastName": last,
+                "email": f"{first}.{last}.{i}@example.org".lower(),
+                "role": roles[i % len(roles)],
+                "phoneNumber": fake.numerify("+1##########"),
+                "sex": sex,
+                "birthDate": fake.date_of_birth(minimum_age=1, maximum_age=95).isoformat(),
+                "addressLine1": fake.street_address(),
+                "city": fake.city(),
+                "state": fake.state_abbr(),
+                "postalCode": fake.zipcode(),
+                "createdAt": created,
+                "updatedAt": created,
+            })
+        seed["users"] = users
+
+    def _insert(self, user, claim=True):
+        if claim and user["email"] is not None:
+            org = self._orgs.get(user["organization"])
+            self._users.claim("email", _email_key(org, user["email"]), user["publicId"])
+        self._users.put(user["publicId"], user, index={"organization": user["organization"]})
+
+    def _new_public_id(self, now):
+        # Date.now() followed by Math.random().toString(36).substr(2, 9), as Hipp's ids look
+        while True:
+            public_id = f"usr_{epoch_millis(now):013d}_{self._source.string(9)}"
+            if self._users.get(public_id) is None:
+                return public_id
+
+    def _with_org(self, user):
+        org = self._orgs.get(user["organization"])
+        return {**user, "organization": {"name": org["name"], "publicId": org["publicId"]}}
+
+    @staticmethod
+    def _require_reader(caller):
+        if caller.role in NOT_READERS:
+            raise AccessDenied()
+
+
+def _normalized(user):
+    record = {name: user.get(name) for name in USER_FIELDS}
+    record["organization"] = user["organization"]
+    record["shouldSendSMS"] = bool(user.get("shouldSendSMS", False))
+    record["providerPayors"] = list(user.get("providerPayors") or ())
+    record["updatedAt"] = record["updatedAt"] or record["createdAt"]
+    return record
+
+
+def _email_key(org, email):
+    return f"{org['publicId']}|{email.casefold()}"
+
+
+def _matches(user, query):
+    if user["role"] == HIDDEN_ROLE:
+        return False
+    if query.get("role") and user["role"] != query["role"]:
+        return False
+    if query.get("email") and (user["email"] or "").casefold() != query["email"].casefold():
+        return False
+    search = (query.get("search") or "").casefold()
+    if search:
+        haystack = (user["firstName"] or "", user["lastName"] or "", user["email"] or "")
+        return any(search in value.casefold() for value in haystack)
+    return True
+
+
+def _sort_keys(sort):
+    """[(field, direction)] from "createdAt_desc,updatedAt_asc"; newest first by default."""
+    if not sort:
+        return [("createdAt", "desc")]
+    return [tuple(part.split("_")) for part in sort.split(",")]
