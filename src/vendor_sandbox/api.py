@@ -23,8 +23,9 @@ class VendorApi(Api):
     Subclasses set ERROR_SCHEMA to the vendor's error shape.
     """
 
-    def __init__(self, app, *, name, base_url, title, version, description=""):
+    def __init__(self, app, *, name, base_url, title, version, description="", security_schemes=None):
         self.base_url = base_url
+        security_schemes = security_schemes or {}
         super().__init__(
             app,
             config_prefix=name,
@@ -35,8 +36,11 @@ class VendorApi(Api):
                 "info": {"description": description},
                 "servers": [{"url": base_url, "description": "vendor-sandbox"}],
                 "flask_plugin": PrefixedFlaskPlugin(base_url),
+                "security": [{name: []} for name in security_schemes],
             },
         )
+        for scheme_name, scheme in security_schemes.items():
+            self.spec.components.security_scheme(scheme_name, scheme)
 
 
 class VendorParser(FlaskParser):

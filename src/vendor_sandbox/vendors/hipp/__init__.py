@@ -11,6 +11,15 @@ SPEC = {
     "title": "Hipp Health API (vendor-sandbox)",
     "version": "1.0.0",
     "description": "API for managing users and resources within your Hipp Health organization",
+    "security_schemes": {
+        "BearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "API key authentication. Include your API key in the Authorization header "
+            "as 'Bearer <your-api-key>'",
+        }
+    },
 }
 
 

@@ -1,0 +1,23 @@
+# vendor-sandbox: the four vendors' user APIs on :8080 (see README).
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY src ./src
+COPY fixtures ./fixtures
+RUN python -m venv /opt/vendor-sandbox \
+ && /opt/vendor-sandbox/bin/pip install --no-cache-dir .
+
+FROM python:3.11-slim
+COPY --from=build /opt/vendor-sandbox /opt/vendor-sandbox
+RUN useradd --system --no-create-home --shell /usr/sbin/nologin sandbox
+USER sandbox
+# inside a container the sandbox must listen on every interface to be reachable
+ENV PATH=/opt/vendor-sandbox/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    SANDBOX_HOST=0.0.0.0 \
+    SANDBOX_PORT=8080
+EXPOSE 8080
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/_sandbox/health' % os.environ['SANDBOX_PORT'], timeout=2)"]
+ENTRYPOINT ["vendor-sandbox"]
+CMD ["serve"]

@@ -1,0 +1,5 @@
+"""`python -m vendor_sandbox` is `vendor-sandbox`."""
+
+from .cli import main
+
+main()

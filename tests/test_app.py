@@ -1,0 +1,35 @@
+"""create_app: embedded defaults, then SANDBOX_* variables, then the argument."""
+
+from vendor_sandbox import create_app
+
+
+def test_embedded_defaults():
+    app = create_app()
+    assert (app.config["HOST"], app.config["PORT"], app.config["SEED"]) == ("127.0.0.1", 8080, 0)
+    assert app.config["FAKE_USERS"] == 0 and app.config["FIXTURES_DIR"] is None
+
+
+def test_environment_overrides_defaults_and_argument_overrides_environment(monkeypatch):
+    monkeypatch.setenv("SANDBOX_PORT", "9000")
+    monkeypatch.setenv("SANDBOX_SEED", "5")
+    app = create_app({"SEED": 6})
+    assert app.config["PORT"] == 9000
+    assert app.config["SEED"] == 6
+
+
+def test_same_seed_gives_byte_identical_answers():
+    def created(seed):
+        client = create_app({"SEED": seed, "FROZEN_CLOCK": "2025-01-15T10:30:00Z"}).test_client()
+        return client.post("/hipp/api/v1/users", json={"firstName": "A", "lastName": "B"},
+                           headers={"Authorization": "Bearer your-api-key"}).get_data()
+
+    assert created(3) == created(3)
+    assert created(3) != created(4)
+
+
+def test_json_keeps_vendor_key_order_and_unicode(client):
+    response = client.post("/hipp/api/v1/users", json={"firstName": "Zoë", "lastName": "Ångström"},
+                           headers={"Authorization": "Bearer your-api-key"})
+    text = response.get_data(as_text=True)
+    assert text.startswith('{"message":"User created successfully","user":{"publicId":')
+    assert '"firstName":"Zoë"' in text

@@ -1,0 +1,74 @@
+"""`vendor-sandbox serve` answers over real HTTP, on its defaults and with its flags."""
+
+import re
+
+import pytest
+
+from vendor_sandbox.cli import main
+
+from .live import LiveServer, console_script
+
+KEY = {"Authorization": "Bearer your-api-key"}
+USER_ID = re.compile(r"^usr_\d{13}_[a-z0-9]{9}$")
+
+
+@pytest.fixture(scope="module")
+def server():
+    live = LiveServer([*console_script(), "serve", "--seed", "3", "--threads", "4"],
+                      env={"SANDBOX_FROZEN_CLOCK": "2025-01-15T10:30:00Z"}).wait_ready()
+    yield live
+    live.stop()
+
+
+def test_health_over_http(server):
+    status, headers, body = server.request("GET", "/_sandbox/health")
+    assert (status, body["status"]) == (200, "ok")
+    assert headers["Content-Type"] == "application/json"
+
+
+def test_create_user_over_http(server):
+    status, _, body = server.request("POST", "/hipp/api/v1/users", {
+        "firstName": "Jane", "lastName": "Smith", "email": "jane.smith@example.com", "role": "CLINICIAN",
+        "phoneNumber": "+1234567890"}, headers=KEY | {"X-Sandbox-Namespace": "cli"})
+    assert status == 200
+    assert USER_ID.match(body["user"].pop("publicId"))
+    assert body == {"message": "User created successfully", "user": {
+        "firstName": "Jane", "lastName": "Smith", "email": "jane.smith@example.com", "role": "CLINICIAN",
+        "phoneNumber": "+1234567890", "npiNumber": None, "shouldSendSMS": False,
+        "createdAt": "2025-01-15T10:30:00.000Z",
+        "organization": {"name": "Example Organization", "publicId": "org_abc123def456"}}}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "raw", "headers", "status", "body"),
+    [
+        ("POST", "/hipp/api/v1/users", b"{not json", KEY, 400, {"error": "Validation error", "details": [
+            {"code": "invalid_type", "expected": "object", "received": "undefined", "path": [],
+             "message": "Required"}]}),
+        ("POST", "/hipp/api/v1/users", b"{}", {}, 401, {"error": "API key required"}),
+        ("GET", "/hipp/api/v1/users", None, {"Authorization": "Bearer nope"}, 401, {"error": "Invalid API key"}),
+        ("POST", "/hipp/api/v1/users", b'{"firstName":"A","lastName":"B","role":"ADMIN"}',
+         {"Authorization": "Bearer hipp_test_clinician"}, 403, {"error": "Access denied"}),
+        ("GET", "/hipp/api/v1/users/usr_0000000000000_zzzzzzzzz", None, KEY, 404, {"error": "Resource not found"}),
+        ("DELETE", "/hipp/api/v1/users/usr_1234567890_abc123def", None, KEY, 405, {"error": "Method not allowed"}),
+        ("GET", "/hipp/elsewhere", None, KEY, 404, {"error": "Resource not found"}),
+    ],
+)
+def test_hipp_errors_over_http(server, method, path, raw, headers, status, body):
+    got_status, got_headers, got_body = server.request(method, path, raw=raw, headers=headers)
+    assert (got_status, got_body) == (status, body)
+    assert got_headers["Content-Type"] == "application/json"
+
+
+def test_serve_on_embedded_defaults_binds_127_0_0_1_8080_unless_told(monkeypatch):
+    captured = {}
+    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, host, port, threads: captured.update(
+        host=host, port=port, threads=threads, seed=app.config["SEED"]))
+    monkeypatch.delenv("SANDBOX_PORT", raising=False)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve"])
+    assert exit_info.value.code == 0
+    assert captured == {"host": "127.0.0.1", "port": 8080, "threads": 16, "seed": 0}
+    with pytest.raises(SystemExit):
+        main(["serve", "--host", "0.0.0.0", "--port", "9999", "--seed", "4", "--fake-users", "5"])
+    assert captured == {"host": "0.0.0.0", "port": 9999, "threads": 16, "seed": 4}

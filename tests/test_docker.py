@@ -1,0 +1,64 @@
+"""The Dockerfile (no engine here to build it): its facts, and that its command starts the server."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from .live import LiveServer, console_script
+
+DOCKERFILE = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text(encoding="utf-8")
+
+
+def instructions():
+    """[(INSTRUCTION, arguments)] with line continuations joined and comments dropped."""
+    joined = re.sub(r"\\\n\s*", " ", DOCKERFILE)
+    lines = [line.strip() for line in joined.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return [tuple(line.split(None, 1)) for line in lines]
+
+
+def last(name):
+    return [args for instr, args in instructions() if instr == name][-1]
+
+
+def final_stage():
+    stages = DOCKERFILE.split("\nFROM ")
+    return "FROM " + stages[-1]
+
+
+def environment():
+    return dict(re.findall(r"(\w+)=(\S+)", last("ENV")))
+
+
+def test_slim_non_root_exposes_8080():
+    assert re.search(r"^FROM python:3\.\d+-slim$", final_stage().splitlines()[0])
+    assert last("USER") not in ("root", "0")
+    assert last("EXPOSE") == "8080"
+    assert environment()["SANDBOX_HOST"] == "0.0.0.0"
+    assert environment()["SANDBOX_PORT"] == "8080"
+
+
+def test_healthcheck_probes_the_health_endpoint():
+    assert "/_sandbox/health" in last("HEALTHCHECK")
+
+
+def image_command():
+    """ENTRYPOINT + CMD, with the image's executables mapped onto this environment's."""
+    command = json.loads(last("ENTRYPOINT")) + json.loads(last("CMD"))
+    assert command[0] == "vendor-sandbox"
+    return console_script() + command[1:]
+
+
+def test_the_image_command_starts_the_server_and_the_healthcheck_passes():
+    env = {k: v for k, v in environment().items() if k.startswith("SANDBOX_")}
+    env.pop("SANDBOX_PORT")  # 8080 may be taken on this machine: LiveServer sets a free one
+    server = LiveServer(image_command(), env=env).wait_ready()
+    try:
+        healthcheck = json.loads(last("HEALTHCHECK").split("CMD", 1)[1])
+        assert healthcheck[0] == "python"
+        result = subprocess.run([sys.executable, *healthcheck[1:]], env={"SANDBOX_PORT": str(server.port)},
+                                capture_output=True, timeout=10)
+        assert result.returncode == 0, result.stderr
+    finally:
+        server.stop()

@@ -1,0 +1,57 @@
+"""Seed data: packaged fixtures, the SANDBOX_FIXTURES_DIR override, Faker volume by seed."""
+
+import json
+import shutil
+
+import pytest
+
+from vendor_sandbox import create_app
+from vendor_sandbox.seed import fixtures_root, load_fixtures
+
+HIPP = {"Authorization": "Bearer your-api-key"}
+
+
+def test_packaged_fixtures_load_by_name():
+    fixtures = load_fixtures("hipp")
+    assert set(fixtures) == {"organizations", "users", "api_keys"}
+    assert len(fixtures["organizations"]) >= 2
+
+
+def test_unknown_vendor_has_no_fixtures():
+    with pytest.raises(FileNotFoundError):
+        load_fixtures("nobody")
+
+
+def test_fixtures_dir_override_via_environment(tmp_path, monkeypatch):
+    shutil.copytree(fixtures_root() / "hipp", tmp_path / "hipp")
+    keys = json.loads((tmp_path / "hipp" / "api_keys.json").read_text())
+    keys.append({"apiKey": "my-own-key", "name": "Mine", "userId": keys[0]["userId"]})
+    (tmp_path / "hipp" / "api_keys.json").write_text(json.dumps(keys))
+    monkeypatch.setenv("SANDBOX_FIXTURES_DIR", str(tmp_path))
+    client = create_app().test_client()
+    response = client.get("/hipp/api/v1/users", headers={"Authorization": "Bearer my-own-key"})
+    assert response.status_code == 200
+
+
+def total_users(app):
+    return app.test_client().get("/hipp/api/v1/users", headers=HIPP).get_json()["pagination"]["totalCount"]
+
+
+def test_fake_users_are_added_deterministically_by_seed():
+    plain = create_app({"FROZEN_CLOCK": "2025-01-15T10:30:00Z"})
+    fake = create_app({"FAKE_USERS": 50, "SEED": 7})
+    again = create_app({"FAKE_USERS": 50, "SEED": 7})
+    other = create_app({"FAKE_USERS": 50, "SEED": 8})
+    assert total_users(fake) == total_users(plain) + 50
+
+    def page(app):
+        return app.test_client().get("/hipp/api/v1/users?pageSize=100&sort=createdAt_asc", headers=HIPP).get_json()
+
+    assert page(fake) == page(again)
+    assert page(fake) != page(other)
+
+
+def test_fake_users_from_the_environment(monkeypatch):
+    monkeypatch.setenv("SANDBOX_FAKE_USERS", "30")
+    baseline = total_users(create_app({"FAKE_USERS": 0}))
+    assert total_users(create_app()) == baseline + 30
