@@ -33,3 +33,10 @@ def test_json_keeps_vendor_key_order_and_unicode(client):
     text = response.get_data(as_text=True)
     assert text.startswith('{"message":"User created successfully","user":{"publicId":')
     assert '"firstName":"Zoë"' in text
+
+
+def test_bodies_over_the_limit_get_the_vendors_413(client):
+    response = client.post("/hipp/api/v1/users", data=b"{" + b" " * (1024 * 1024) + b"}",
+                           headers={"Authorization": "Bearer your-api-key"}, content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json() == {"error": "Request body too large"}

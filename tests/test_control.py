@@ -2,6 +2,8 @@
 
 import pytest
 
+from vendor_sandbox.vendors import VENDORS
+
 NS = "X-Sandbox-Namespace"
 ADMIN = {"Authorization": "Bearer your-api-key"}
 
@@ -9,7 +11,7 @@ ADMIN = {"Authorization": "Bearer your-api-key"}
 def test_health(client):
     response = client.get("/_sandbox/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "version": "0.1.0", "vendors": ["hipp"]}
+    assert response.get_json() == {"status": "ok", "version": "0.1.0", "vendors": [v.NAME for v in VENDORS]}
 
 
 def test_credentials_shape_for_hipp(client):
@@ -48,7 +50,7 @@ def test_reset_honours_the_namespace_header(client, body):
         client.post("/hipp/api/v1/users", json={"firstName": "A", "lastName": "B"}, headers={**ADMIN, NS: namespace})
     response = client.post("/_sandbox/reset", json=body, headers={NS: "a"})
     assert response.status_code == 200
-    assert response.get_json() == {"namespace": "a", "reset": ["hipp"]}
+    assert response.get_json() == {"namespace": "a", "reset": [body["vendor"]] if body else [v.NAME for v in VENDORS]}
     assert created_count(client, "a") == baseline
     assert created_count(client, "b") == baseline + 1
 
@@ -85,3 +87,30 @@ def test_paths_outside_every_prefix_are_json_404s(client):
     response = client.get("/nothing/here")
     assert response.status_code == 404
     assert response.is_json
+
+
+def send(app, namespace, vendor, to):
+    app.extensions["vendor_sandbox.store"].namespace(namespace).outbox.send(vendor, to, "welcome", "Hi", "Hello")
+
+
+def test_outbox_lists_per_namespace_with_filters_and_clears(app, client):
+    send(app, "a", "zus", "a@example.com")
+    send(app, "a", "hipp", "B@example.com")
+    send(app, "b", "zus", "c@example.com")
+    listed = client.get("/_sandbox/outbox", headers={NS: "a"}).get_json()["messages"]
+    assert [m["to"] for m in listed] == ["a@example.com", "B@example.com"]
+    assert listed[0] == {"vendor": "zus", "to": "a@example.com", "kind": "welcome", "subject": "Hi",
+                         "body": "Hello", "sentAt": "2025-01-15T10:30:00.000Z"}
+    assert [m["to"] for m in client.get("/_sandbox/outbox?vendor=hipp", headers={NS: "a"}).get_json()["messages"]] \
+        == ["B@example.com"]
+    assert len(client.get("/_sandbox/outbox?to=b@EXAMPLE.com", headers={NS: "a"}).get_json()["messages"]) == 1
+    assert client.delete("/_sandbox/outbox", headers={NS: "a"}).status_code == 204
+    assert client.get("/_sandbox/outbox", headers={NS: "a"}).get_json() == {"messages": []}
+    assert len(client.get("/_sandbox/outbox", headers={NS: "b"}).get_json()["messages"]) == 1
+
+
+def test_reset_of_a_vendor_clears_only_its_messages(app, client):
+    send(app, "a", "zus", "a@example.com")
+    send(app, "a", "hipp", "b@example.com")
+    client.post("/_sandbox/reset", json={"vendor": "hipp"}, headers={NS: "a"})
+    assert [m["vendor"] for m in client.get("/_sandbox/outbox", headers={NS: "a"}).get_json()["messages"]] == ["zus"]

@@ -7,6 +7,7 @@ from flask import current_app, request
 
 from .errors import SandboxError
 from .ids import Source
+from .outbox import Outbox, VendorOutbox
 
 NAMESPACE_HEADER = "X-Sandbox-Namespace"
 DEFAULT_NAMESPACE = "default"
@@ -90,11 +91,16 @@ class Collection:
 
 
 class VendorState:
-    """The named collections of one vendor in one namespace."""
+    """The named collections of one vendor in one namespace, and its outbox.
 
-    def __init__(self):
+    A backend keeps every piece of mutable state in these collections (never in its own
+    attributes), so that snapshots and a shared store see all of it.
+    """
+
+    def __init__(self, outbox=None):
         self._collections = {}
         self._lock = threading.Lock()
+        self.outbox = outbox
 
     def collection(self, name):
         with self._lock:
@@ -109,6 +115,7 @@ class Namespace:
         self._store = store
         self._backends = {}
         self._lock = threading.RLock()
+        self.outbox = Outbox(store.clock, store.outbox_size)
 
     def backend(self, vendor):
         backend = self._backends.get(vendor)
@@ -121,11 +128,13 @@ class Namespace:
         with self._lock:
             for name in [vendor] if vendor else list(self._store.vendors):
                 self._backends.pop(name, None)
+            self.outbox.clear(vendor)
 
     def _build(self, vendor):
         module = self._store.vendors[vendor]
         source = Source(self._store.seed, self.name, vendor, self._store.clock)
-        backend = module.Backend(VendorState(), source, self._store.seed_data(vendor))
+        state = VendorState(VendorOutbox(self.outbox, vendor))
+        backend = module.Backend(state, source, self._store.seed_data(vendor))
         self._backends[vendor] = backend
         return backend
 
@@ -133,10 +142,11 @@ class Namespace:
 class Store:
     """Every namespace of one app; `reset` rebuilds from the seeded fixtures."""
 
-    def __init__(self, vendors, seeds, clock, seed=0):
+    def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000):
         self.vendors = {module.NAME: module for module in vendors}
         self.clock = clock
         self.seed = seed
+        self.outbox_size = outbox_size
         self._seeds = seeds
         self._namespaces = {}
         self._lock = threading.Lock()

@@ -39,6 +39,19 @@ def reset():
     return {"namespace": name, "reset": [vendor] if vendor else list(store.vendors)}
 
 
+@blp.get("/outbox")
+def outbox():
+    """E-mails and SMS the vendors sent in this namespace, oldest first; filter by vendor or to."""
+    box = get_store().namespace(namespace_name()).outbox
+    return {"messages": box.messages(vendor=request.args.get("vendor"), to=request.args.get("to"))}
+
+
+@blp.delete("/outbox")
+def clear_outbox():
+    get_store().namespace(namespace_name()).outbox.clear(request.args.get("vendor"))
+    return "", 204
+
+
 def render_error(error):
     """The control plane's own shape: {"error": {"code", "message"}}."""
     if isinstance(error, SandboxError):
