@@ -134,7 +134,7 @@ class Namespace:
         module = self._store.vendors[vendor]
         source = Source(self._store.seed, self.name, vendor, self._store.clock)
         state = VendorState(VendorOutbox(self.outbox, vendor))
-        backend = module.Backend(state, source, self._store.seed_data(vendor))
+        backend = module.Backend(state, source, self._store.seed_data(vendor), self._store.settings)
         self._backends[vendor] = backend
         return backend
 
@@ -142,8 +142,9 @@ class Namespace:
 class Store:
     """Every namespace of one app; `reset` rebuilds from the seeded fixtures."""
 
-    def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000):
+    def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000, settings=None):
         self.vendors = {module.NAME: module for module in vendors}
+        self.settings = dict(settings or {})
         self.clock = clock
         self.seed = seed
         self.outbox_size = outbox_size

@@ -5,7 +5,8 @@ Each vendor package exposes the same names (see `hipp/__init__.py`):
   every failure there is rendered by its `render_error(error)` (its own errors, SandboxError,
   werkzeug HTTPExceptions such as unrouted 404/405 and 413, and unexpected exceptions as 500);
 - init_app(app) -> its VendorApi, with its blueprints registered (one OpenAPI document each);
-- Backend(state, source, seed): the vendor's rules, no Flask. Every piece of mutable state lives
+- Backend(state, source, seed, settings): the vendor's rules, no Flask; `settings` is a read-only
+  copy of the app config (vendor settings are prefixed with the vendor's name, e.g. ZUS_...). Every piece of mutable state lives
   in `state.collection(name)` collections; `state.outbox.send(...)` records what it "sends";
   `source` gives seeded ids, tokens and `now()`. It also offers `credentials()` (its entry in
   /_sandbox/credentials) and the static `add_fake_users(seed, fake, count)`.

@@ -55,7 +55,7 @@ class Caller:
 
 
 class HippBackend:
-    def __init__(self, state, source, seed):
+    def __init__(self, state, source, seed, settings):
         self._source = source
         self._orgs = state.collection("organizations")
         self._keys = state.collection("api_keys")
