@@ -22,7 +22,8 @@ def create_app(config=None):
                   fake_users=int(app.config["FAKE_USERS"]))
     clock = Clock(app.config["FROZEN_CLOCK"])
     store.init_app(app, store.Store(VENDORS, seeds, clock, seed=app.config["SEED"],
-                                    outbox_size=int(app.config["OUTBOX_SIZE"]), settings=app.config))
+                                    outbox_size=int(app.config["OUTBOX_SIZE"]),
+                                    journal_size=int(app.config["JOURNAL_SIZE"]), settings=app.config))
     app.extensions["vendor_sandbox.apis"] = {vendor.NAME: vendor.init_app(app) for vendor in VENDORS}
     control.init_app(app)
     # last: replaces flask-smorest's app-wide HTTPException handler

@@ -10,6 +10,8 @@ class DefaultConfig:
     FAKE_USERS = 0  # Faker users added per vendor, on top of the fixtures
     FROZEN_CLOCK = None  # an ISO-8601 instant: every timestamp is this until moved
     OUTBOX_SIZE = 1000  # messages kept per namespace, oldest dropped first
+    JOURNAL_SIZE = 1000  # requests kept per namespace in the journal ring
+    JOURNAL_BODY_LIMIT = 64 * 1024  # bytes of each request/response body the journal keeps
     MAX_CONTENT_LENGTH = 1024 * 1024  # larger request bodies get the vendor's 413
     # Flask: JSON as the vendors write it, keys in the order we build them
     JSON_SORT_KEYS = False

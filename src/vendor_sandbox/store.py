@@ -6,7 +6,9 @@ import threading
 from flask import current_app, request
 
 from .errors import SandboxError
+from .faults import FaultRules
 from .ids import Source
+from .journal import Journal
 from .outbox import Outbox, VendorOutbox
 
 NAMESPACE_HEADER = "X-Sandbox-Namespace"
@@ -116,6 +118,8 @@ class Namespace:
         self._backends = {}
         self._lock = threading.RLock()
         self.outbox = Outbox(store.clock, store.outbox_size)
+        self.journal = Journal(store.journal_size)
+        self.faults = FaultRules(f"{store.seed}/{name}/faults")
 
     def backend(self, vendor):
         backend = self._backends.get(vendor)
@@ -125,10 +129,15 @@ class Namespace:
         return backend
 
     def reset(self, vendor=None):
+        """Back to the seeded state: one vendor (its data and messages) or everything,
+        journal and fault rules included."""
         with self._lock:
             for name in [vendor] if vendor else list(self._store.vendors):
                 self._backends.pop(name, None)
             self.outbox.clear(vendor)
+            if vendor is None:
+                self.journal.clear()
+                self.faults.clear()
 
     def _build(self, vendor):
         module = self._store.vendors[vendor]
@@ -142,15 +151,23 @@ class Namespace:
 class Store:
     """Every namespace of one app; `reset` rebuilds from the seeded fixtures."""
 
-    def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000, settings=None):
+    def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000, journal_size=1000, settings=None):
         self.vendors = {module.NAME: module for module in vendors}
         self.settings = dict(settings or {})
+        self.journal_size = journal_size
         self.clock = clock
         self.seed = seed
         self.outbox_size = outbox_size
         self._seeds = seeds
         self._namespaces = {}
         self._lock = threading.Lock()
+
+    def vendor_for(self, path):
+        """The vendor module whose URL prefix `path` is under, or None."""
+        for module in self.vendors.values():
+            if path == module.URL_PREFIX or path.startswith(module.URL_PREFIX + "/"):
+                return module
+        return None
 
     def seed_data(self, vendor):
         return self._seeds.get(vendor)

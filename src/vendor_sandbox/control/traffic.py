@@ -1,0 +1,124 @@
+"""Hooks on vendor traffic: forced faults before a request, the journal after it."""
+
+import json
+import time
+
+from flask import current_app, g, request
+from werkzeug.exceptions import HTTPException, TooManyRequests, default_exceptions
+
+from ..errors import SandboxError
+from ..ids import iso_millis
+from ..store import get_store, namespace_name
+
+FAULT_HEADER = "X-Sandbox-Fault"
+REDACTED_HEADERS = {"authorization", "proxy-authorization", "cookie"}
+
+
+def init_app(app):
+    app.before_request(before_vendor_request)
+    app.after_request(after_vendor_request)
+
+
+def before_vendor_request():
+    g.sandbox_started = time.perf_counter()
+    vendor = get_store().vendor_for(request.path)
+    if vendor is None:
+        return None
+    try:
+        namespace = get_store().namespace(namespace_name())
+    except SandboxError:
+        return None  # the vendor's own handling reports the bad header in its shape
+    rule = header_fault() or namespace.faults.fire(vendor.NAME, request.method, vendor_paths(vendor))
+    return apply_fault(rule) if rule else None
+
+
+def vendor_paths(vendor):
+    """The spellings a fault's path glob may match: with and without the vendor's prefix."""
+    return (request.path, request.path.removeprefix(vendor.URL_PREFIX) or "/")
+
+
+def header_fault():
+    """`X-Sandbox-Fault: status=503; delay=200` forces a fault on this one request."""
+    header = request.headers.get(FAULT_HEADER)
+    if not header:
+        return None
+    rule = {}
+    for part in header.replace(",", ";").split(";"):
+        key, _, value = part.partition("=")
+        key = key.strip().lower()
+        if key not in ("status", "delay") or not value.strip().isdigit():
+            raise SandboxError(400, "invalid_fault", f"{FAULT_HEADER} takes status=NNN and/or delay=MS")
+        rule["status" if key == "status" else "delay_ms"] = int(value)
+    if "status" in rule and not 400 <= rule["status"] <= 599:
+        raise SandboxError(400, "invalid_fault", f"{FAULT_HEADER} status must be 400-599")
+    return rule
+
+
+def apply_fault(rule):
+    if rule.get("delay_ms"):
+        time.sleep(rule["delay_ms"] / 1000)
+    status = rule.get("status")
+    if status is None:
+        return None
+    if rule.get("body") is not None:
+        response = current_app.json.response(rule["body"])
+        response.status_code = status
+        return response
+    raise forced_error(status, rule.get("retry_after", 1))
+
+
+def forced_error(status, retry_after):
+    """The werkzeug exception for `status`, which each vendor renders in its own shape."""
+    if status == 429:
+        return TooManyRequests(retry_after=retry_after)
+    error_class = default_exceptions.get(status)
+    if error_class is not None:
+        return error_class()
+    error = HTTPException()
+    error.code = status
+    return error
+
+
+def after_vendor_request(response):
+    vendor = get_store().vendor_for(request.path)
+    if vendor is None:
+        return response
+    try:
+        namespace = get_store().namespace(namespace_name())
+    except SandboxError:  # a bad namespace header was answered with a 400: journal it in default
+        namespace = get_store().namespace()
+    started = g.get("sandbox_started", time.perf_counter())
+    limit = current_app.config["JOURNAL_BODY_LIMIT"]
+    namespace.journal.record({
+        "vendor": vendor.NAME,
+        "method": request.method,
+        "path": request.path,
+        "query": request.args.to_dict(flat=False),
+        "headers": {k: ("[redacted]" if k.lower() in REDACTED_HEADERS else v) for k, v in request.headers.items()},
+        "body": _body(_request_bytes(), limit),
+        "status": response.status_code,
+        "responseHeaders": dict(response.headers.items()),
+        "responseBody": None if response.is_streamed else _body(response.get_data(), limit),
+        "durationMs": round((time.perf_counter() - started) * 1000, 3),
+        "timestamp": iso_millis(get_store().clock.now()),
+    })
+    return response
+
+
+def _request_bytes():
+    try:
+        return request.get_data(cache=True)
+    except HTTPException:  # a body over the size limit is never read
+        return None
+
+
+def _body(data, limit):
+    """Parsed JSON when the bytes are JSON, else text; cut at `limit` bytes."""
+    if not data:
+        return None
+    if len(data) > limit:
+        return data[:limit].decode("utf-8", "replace") + f"... [{len(data) - limit} more bytes]"
+    try:
+        return json.loads(data)
+    except ValueError:
+        return data.decode("utf-8", "replace")
