@@ -28,4 +28,6 @@ def create_app(config=None):
     control.init_app(app)
     # last: replaces flask-smorest's app-wide HTTPException handler
     errors.init_app(app, VENDORS, control.render_error)
+    if app.config["STATE_FILE"]:
+        control.load_state_file(app, app.config["STATE_FILE"])
     return app

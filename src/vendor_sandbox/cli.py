@@ -28,11 +28,16 @@ def cli():
 @click.option("--fake-users", type=click.IntRange(min=0), help="Faker users added per vendor [0]")
 @click.option("--threads", type=click.IntRange(min=1), help="Worker threads [16]")
 @click.option("--frozen-clock", help="Freeze time at this ISO-8601 instant")
+@click.option("--state", "state_file", type=click.Path(exists=True, dir_okay=False),
+              help="Start the default namespace from a snapshot (GET /_sandbox/state)")
 def serve(**options):
     """Run the sandbox on a production WSGI server (one process, threads)."""
     from .server import run
 
-    app = create_app(_overrides(**options))
+    try:
+        app = create_app(_overrides(**options))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     run(app, app.config["HOST"], int(app.config["PORT"]), threads=int(app.config["THREADS"]))
 
 

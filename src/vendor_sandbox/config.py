@@ -13,5 +13,7 @@ class DefaultConfig:
     JOURNAL_SIZE = 1000  # requests kept per namespace in the journal ring
     JOURNAL_BODY_LIMIT = 64 * 1024  # bytes of each request/response body the journal keeps
     MAX_CONTENT_LENGTH = 1024 * 1024  # larger request bodies get the vendor's 413
+    STATE_MAX_CONTENT_LENGTH = 512 * 1024 * 1024  # PUT /_sandbox/state takes whole snapshots
+    STATE_FILE = None  # a snapshot (GET /_sandbox/state) the default namespace starts from
     # Flask: JSON as the vendors write it, keys in the order we build them
     JSON_SORT_KEYS = False

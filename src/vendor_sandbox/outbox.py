@@ -28,6 +28,11 @@ class Outbox:
                 if (vendor is None or m["vendor"] == vendor)
                 and (to is None or m["to"].casefold() == to.casefold())]
 
+    def replace(self, messages):
+        with self._lock:
+            self._messages.clear()
+            self._messages.extend(dict(m) for m in messages)
+
     def clear(self, vendor=None):
         with self._lock:
             kept = [m for m in self._messages if vendor is not None and m["vendor"] != vendor]

@@ -84,6 +84,24 @@ class Collection:
         with self._lock:
             self._claims.get(unique, {}).pop(value, None)
 
+    def dump(self):
+        """The whole collection as JSON-able data (records in insertion order)."""
+        with self._lock:
+            return {
+                "records": [[key, record] for key, record in self._records.items()],
+                "indexes": {key: dict(index) for key, index in self._indexed.items()},
+                "claims": {unique: dict(holders) for unique, holders in self._claims.items()},
+            }
+
+    def load(self, data):
+        """Replace everything with `dump()` output (already validated by the caller)."""
+        with self._lock:
+            self._records, self._indexes, self._indexed, self._claims = {}, {}, {}, {}
+            indexes = data.get("indexes", {})
+            for key, record in data["records"]:
+                self.put(key, record, index=indexes.get(key))
+            self._claims = {unique: dict(holders) for unique, holders in data.get("claims", {}).items()}
+
     def _unindex(self, key):
         for name, value in self._indexed.pop(key, {}).items():
             bucket = self._indexes[name][value]
@@ -108,6 +126,9 @@ class VendorState:
         with self._lock:
             return self._collections.setdefault(name, Collection())
 
+    def names(self):
+        return sorted(self._collections)
+
 
 class Namespace:
     """One isolated copy of the seeded state; each vendor's backend is built on first use."""
@@ -116,6 +137,7 @@ class Namespace:
         self.name = name
         self._store = store
         self._backends = {}
+        self._states = {}
         self._lock = threading.RLock()
         self.outbox = Outbox(store.clock, store.outbox_size)
         self.journal = Journal(store.journal_size)
@@ -134,17 +156,35 @@ class Namespace:
         with self._lock:
             for name in [vendor] if vendor else list(self._store.vendors):
                 self._backends.pop(name, None)
+                self._states.pop(name, None)
             self.outbox.clear(vendor)
             if vendor is None:
                 self.journal.clear()
                 self.faults.clear()
 
-    def _build(self, vendor):
+    def fresh(self, vendor):
+        """(backend, state) seeded anew, not yet in use by this namespace."""
         module = self._store.vendors[vendor]
         source = Source(self._store.seed, self.name, vendor, self._store.clock)
         state = VendorState(VendorOutbox(self.outbox, vendor))
-        backend = module.Backend(state, source, self._store.seed_data(vendor), self._store.settings)
+        return module.Backend(state, source, self._store.seed_data(vendor), self._store.settings), state
+
+    def replace(self, backends, states, messages):
+        """Swap in restored backends and outbox messages in one step (see control/state.py)."""
+        with self._lock:
+            self._backends = dict(backends)
+            self._states = dict(states)
+            self.outbox.replace(messages)
+
+    def state(self, vendor):
+        """The VendorState behind `vendor`'s backend, for snapshots."""
+        self.backend(vendor)
+        return self._states[vendor]
+
+    def _build(self, vendor):
+        backend, state = self.fresh(vendor)
         self._backends[vendor] = backend
+        self._states[vendor] = state
         return backend
 
 

@@ -2,12 +2,13 @@
 
 from http import HTTPStatus
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 
 from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import parse_instant
 from ..store import get_store, namespace_name
+from .state import export_state, import_state
 
 blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox")
 
@@ -166,3 +167,21 @@ def _instant_arg(name):
         return parse_instant(value)
     except ValueError:
         raise SandboxError(400, "invalid_query", f"{name} must be an ISO-8601 instant") from None
+
+
+@blp.get("/state")
+def get_state():
+    """The whole namespace as a JSON snapshot (every vendor's data and the outbox)."""
+    store = get_store()
+    return export_state(store.namespace(namespace_name()), list(store.vendors))
+
+
+@blp.put("/state")
+def put_state():
+    """Replace the namespace with a snapshot from GET /_sandbox/state; a bad one changes nothing."""
+    store = get_store()
+    namespace = store.namespace(namespace_name())
+    # snapshots outgrow the vendors' body limit; this one endpoint takes its own
+    request.max_content_length = current_app.config["STATE_MAX_CONTENT_LENGTH"]
+    import_state(namespace, list(store.vendors), request.get_json(silent=True))
+    return {"namespace": namespace.name, "restored": list(store.vendors)}
