@@ -40,3 +40,20 @@ def test_bodies_over_the_limit_get_the_vendors_413(client):
                            headers={"Authorization": "Bearer your-api-key"}, content_type="application/json")
     assert response.status_code == 413
     assert response.get_json() == {"error": "Request body too large"}
+
+
+def test_one_vendor_can_be_mounted_at_the_root():
+    client = create_app({"VENDOR": "hipp", "FROZEN_CLOCK": "2025-01-15T10:30:00Z"}).test_client()
+    key = {"Authorization": "Bearer your-api-key"}
+    at_root = client.get("/api/v1/users/usr_1234567890_abc123def", headers=key)
+    assert at_root.status_code == 200
+    assert at_root.get_json() == client.get("/hipp/api/v1/users/usr_1234567890_abc123def", headers=key).get_json()
+    assert client.get("/nowhere").get_json() == {"error": "Resource not found"}
+    assert client.get("/_sandbox/health").status_code == 200
+
+
+def test_mounting_an_unknown_vendor_fails_early():
+    import pytest
+
+    with pytest.raises(ValueError, match="unknown vendor 'acme'"):
+        create_app({"VENDOR": "acme"})

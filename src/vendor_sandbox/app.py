@@ -30,4 +30,28 @@ def create_app(config=None):
     errors.init_app(app, VENDORS, control.render_error)
     if app.config["STATE_FILE"]:
         control.load_state_file(app, app.config["STATE_FILE"])
+    if app.config["VENDOR"]:
+        app.wsgi_app = MountAtRoot(app.wsgi_app, _vendor(app.config["VENDOR"]).URL_PREFIX)
     return app
+
+
+def _vendor(name):
+    for vendor in VENDORS:
+        if vendor.NAME == name:
+            return vendor
+    raise ValueError(f"unknown vendor {name!r}; one of: {', '.join(v.NAME for v in VENDORS)}")
+
+
+class MountAtRoot:
+    """Serve one vendor at / as well, for clients with hard-coded paths: with Hipp mounted,
+    /api/v1/users is /hipp/api/v1/users. /_sandbox/ and the vendor's own prefix are untouched."""
+
+    def __init__(self, wsgi_app, prefix):
+        self.wsgi_app = wsgi_app
+        self.prefix = prefix
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if not (path == "/_sandbox" or path.startswith(("/_sandbox/", self.prefix + "/")) or path == self.prefix):
+            environ["PATH_INFO"] = self.prefix + path
+        return self.wsgi_app(environ, start_response)

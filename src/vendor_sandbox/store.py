@@ -234,9 +234,12 @@ def get_store():
     return current_app.extensions["vendor_sandbox.store"]
 
 
-def namespace_name():
-    """The namespace the current request addresses (X-Sandbox-Namespace, else "default")."""
-    name = request.headers.get(NAMESPACE_HEADER, DEFAULT_NAMESPACE)
+def namespace_name(from_query=False):
+    """The namespace the current request addresses (X-Sandbox-Namespace, else "default").
+
+    Pages opened in a browser, which cannot send the header, may name it as ?namespace=.
+    """
+    name = request.headers.get(NAMESPACE_HEADER) or (from_query and request.args.get("namespace")) or DEFAULT_NAMESPACE
     if not _NAMESPACE_RE.fullmatch(name):
         raise SandboxError(
             400,

@@ -8,9 +8,11 @@ from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import parse_instant
 from ..store import get_store, namespace_name
+from . import docs
 from .state import export_state, import_state
 
-blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox")
+blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox", template_folder="templates")
+docs.register(blp)
 
 
 @blp.get("/health")

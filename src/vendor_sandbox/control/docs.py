@@ -1,0 +1,31 @@
+"""Each vendor's OpenAPI document and interactive docs, served from the package (offline)."""
+
+from flask import abort, current_app, render_template, send_from_directory
+from swagger_ui_bundle import swagger_ui_path
+
+from ..store import namespace_name
+
+
+def vendor_api(vendor):
+    api = current_app.extensions["vendor_sandbox.apis"].get(vendor)
+    if api is None:
+        abort(404)
+    return api
+
+
+def register(blp):
+    @blp.get("/openapi/<vendor>.json")
+    def openapi_document(vendor):
+        """The vendor's OpenAPI document, generated from the code."""
+        return vendor_api(vendor).spec.to_dict()
+
+    @blp.get("/docs/<vendor>")
+    def docs(vendor):
+        """Swagger UI for one vendor; "Try it out" calls this sandbox."""
+        api = vendor_api(vendor)
+        return render_template("docs.html", title=api.spec.title, namespace=namespace_name(from_query=True),
+                               spec_url=f"/_sandbox/openapi/{vendor}.json")
+
+    @blp.get("/assets/swagger-ui/<path:filename>")
+    def swagger_ui_asset(filename):
+        return send_from_directory(swagger_ui_path, filename, max_age=3600)
