@@ -11,11 +11,13 @@ FROM python:3.11-slim
 COPY --from=build /opt/vendor-sandbox /opt/vendor-sandbox
 RUN useradd --system --no-create-home --shell /usr/sbin/nologin sandbox
 USER sandbox
-# inside a container the sandbox must listen on every interface to be reachable
+# inside a container the sandbox must listen on every interface to be reachable; the
+# published port is the boundary (set SANDBOX_ADMIN_TOKEN to guard /_sandbox/ as well)
 ENV PATH=/opt/vendor-sandbox/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     SANDBOX_HOST=0.0.0.0 \
-    SANDBOX_PORT=8080
+    SANDBOX_PORT=8080 \
+    SANDBOX_INSECURE=true
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/_sandbox/health' % os.environ['SANDBOX_PORT'], timeout=2)"]

@@ -70,5 +70,35 @@ def test_serve_on_embedded_defaults_binds_127_0_0_1_8080_unless_told(monkeypatch
     assert exit_info.value.code == 0
     assert captured == {"host": "127.0.0.1", "port": 8080, "threads": 16, "seed": 0}
     with pytest.raises(SystemExit):
-        main(["serve", "--host", "0.0.0.0", "--port", "9999", "--seed", "4", "--fake-users", "5"])
+        main(["serve", "--host", "0.0.0.0", "--port", "9999", "--seed", "4", "--fake-users", "5", "--insecure"])
     assert captured == {"host": "0.0.0.0", "port": 9999, "threads": 16, "seed": 4}
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "example.org", "::"])
+def test_serve_refuses_a_reachable_address_without_an_admin_token(monkeypatch, capsys, host):
+    monkeypatch.setattr("vendor_sandbox.server.run", lambda *a, **k: pytest.fail("must not serve"))
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--host", host])
+    assert exit_info.value.code == 1
+    assert "without an admin token" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("args", "env"), [(["--insecure"], {}), ([], {"SANDBOX_ADMIN_TOKEN": "s3cret"}),
+                                            ([], {"SANDBOX_INSECURE": "true"})])
+def test_serve_binds_a_reachable_address_with_a_token_or_insecure(monkeypatch, args, env):
+    served = []
+    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, host, port, threads: served.append(host))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["serve", "--host", "0.0.0.0", *args])
+    assert (exit_info.value.code, served) == (0, ["0.0.0.0"])
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
+def test_loopback_addresses_need_no_token(monkeypatch, host):
+    served = []
+    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, host, port, threads: served.append(host))
+    with pytest.raises(SystemExit):
+        main(["serve", "--host", host])
+    assert served == [host]

@@ -1,5 +1,6 @@
 """Command line: `vendor-sandbox serve` and `vendor-sandbox openapi`."""
 
+import ipaddress
 import json
 from pathlib import Path
 
@@ -31,6 +32,8 @@ def cli():
 @click.option("--vendor", help="Also serve this vendor at / (for clients with hard-coded paths)")
 @click.option("--state", "state_file", type=click.Path(exists=True, dir_okay=False),
               help="Start the default namespace from a snapshot (GET /_sandbox/state)")
+@click.option("--insecure", is_flag=True, default=None,
+              help="Allow a non-loopback --host without SANDBOX_ADMIN_TOKEN")
 def serve(**options):
     """Run the sandbox on a production WSGI server (one process, threads)."""
     from .server import run
@@ -39,6 +42,11 @@ def serve(**options):
         app = create_app(_overrides(**options))
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    host = app.config["HOST"]
+    if not is_loopback(host) and not app.config["ADMIN_TOKEN"] and not app.config["INSECURE"]:
+        raise click.ClickException(
+            f"refusing to serve on {host}, reachable from other machines, without an admin token: "
+            "set SANDBOX_ADMIN_TOKEN, or pass --insecure (SANDBOX_INSECURE=true) to do it anyway")
     run(app, app.config["HOST"], int(app.config["PORT"]), threads=int(app.config["THREADS"]))
 
 
@@ -54,6 +62,15 @@ def openapi(output_dir):
         path = folder / f"{name}.json"
         path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         click.echo(f"wrote {path}")
+
+
+def is_loopback(host):
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def spec_documents(app):

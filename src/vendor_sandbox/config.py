@@ -14,6 +14,8 @@ class DefaultConfig:
     JOURNAL_BODY_LIMIT = 64 * 1024  # bytes of each request/response body the journal keeps
     MAX_CONTENT_LENGTH = 1024 * 1024  # larger request bodies get the vendor's 413
     STATE_MAX_CONTENT_LENGTH = 512 * 1024 * 1024  # PUT /_sandbox/state takes whole snapshots
+    ADMIN_TOKEN = None  # when set, /_sandbox/ calls that change or reveal state need it
+    INSECURE = False  # serve: allow a non-loopback address without ADMIN_TOKEN
     VENDOR = None  # a vendor name: also serve that vendor at / (`serve --vendor hipp`)
     STATE_FILE = None  # a snapshot (GET /_sandbox/state) the default namespace starts from
     # Flask: JSON as the vendors write it, keys in the order we build them

@@ -1,5 +1,6 @@
 """The /_sandbox/ endpoints: health, credentials, reset, outbox, journal, faults."""
 
+import hmac
 from http import HTTPStatus
 
 from flask import Blueprint, current_app, jsonify, request
@@ -13,6 +14,25 @@ from .state import export_state, import_state
 
 blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox", template_folder="templates")
 docs.register(blp)
+
+ADMIN_HEADER = "X-Sandbox-Admin-Token"
+# what neither changes nor reveals state stays open when an admin token is set
+OPEN_ENDPOINTS = {"sandbox.health", "sandbox.openapi_document", "sandbox.docs", "sandbox.swagger_ui_asset"}
+
+
+@blp.before_request
+def require_admin_token():
+    """With SANDBOX_ADMIN_TOKEN set, the rest of /_sandbox/ needs it: in X-Sandbox-Admin-Token,
+    as `Authorization: Bearer`, or (for a browser) as ?token=."""
+    expected = current_app.config["ADMIN_TOKEN"]
+    if not expected or request.endpoint in OPEN_ENDPOINTS:
+        return
+    scheme, _, bearer = request.headers.get("Authorization", "").partition(" ")
+    given = request.headers.get(ADMIN_HEADER) or (bearer if scheme.lower() == "bearer" else "") \
+        or request.args.get("token", "")
+    if not hmac.compare_digest(given.encode(), str(expected).encode()):
+        raise SandboxError(401, "admin_token_required",
+                           f"this sandbox needs its admin token in {ADMIN_HEADER} (SANDBOX_ADMIN_TOKEN)")
 
 
 @blp.get("/health")
