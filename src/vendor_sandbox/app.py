@@ -9,9 +9,18 @@ from .seed import Seeds
 from .vendors import VENDORS
 
 
+class SandboxFlask(Flask):
+    def make_default_options_response(self):
+        """OPTIONS answers 204 with Allow, as Next.js and Spring do, instead of an empty HTML page."""
+        response = super().make_default_options_response()
+        response.status_code = 204
+        del response.headers["Content-Type"]
+        return response
+
+
 def create_app(config=None):
     """Embedded defaults, then SANDBOX_* environment variables, then `config`."""
-    app = Flask("vendor_sandbox")
+    app = SandboxFlask("vendor_sandbox")
     app.config.from_object(DefaultConfig)
     app.config.from_prefixed_env("SANDBOX")
     app.config.update(config or {})

@@ -239,7 +239,9 @@ def namespace_name(from_query=False):
 
     Pages opened in a browser, which cannot send the header, may name it as ?namespace=.
     """
-    name = request.headers.get(NAMESPACE_HEADER) or (from_query and request.args.get("namespace")) or DEFAULT_NAMESPACE
+    name = request.headers.get(NAMESPACE_HEADER)
+    if name is None:
+        name = (request.args.get("namespace") if from_query else None) or DEFAULT_NAMESPACE
     if not _NAMESPACE_RE.fullmatch(name):
         raise SandboxError(
             400,

@@ -29,7 +29,12 @@ def before_vendor_request():
     except SandboxError:
         return None  # the vendor's own handling reports the bad header in its shape
     rule = header_fault() or namespace.faults.fire(vendor.NAME, request.method, vendor_paths(vendor))
-    return apply_fault(rule) if rule else None
+    if rule:
+        return apply_fault(rule)
+    if request.method == "OPTIONS" and request.url_rule is not None and request.url_rule.provide_automatic_options:
+        # before the vendor's credential check: preflights carry no credentials
+        return current_app.make_default_options_response()
+    return None
 
 
 def vendor_paths(vendor):

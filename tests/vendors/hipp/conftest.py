@@ -9,9 +9,11 @@ OTHER_ORG = {"name": "Riverside Clinic", "publicId": "org_rvs7k2m9q4x1"}
 
 
 class HippCaller:
-    def __init__(self, client, api_key=DOCS_KEY, namespace=None):
+    def __init__(self, client, api_key=DOCS_KEY, namespace=None, authorization=None):
         self._client = client
         self.headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        if authorization is not None:  # a raw Authorization header, e.g. "Basic ..."
+            self.headers["Authorization"] = authorization
         if namespace:
             self.headers["X-Sandbox-Namespace"] = namespace
 
@@ -30,6 +32,10 @@ class HippCaller:
     def get_user(self, public_id):
         return self._client.get(f"{BASE}/v1/users/{public_id}", headers=self.headers)
 
+    def request(self, method, path, **kwargs):
+        """Any method on any path (relative to the sandbox root, e.g. "/hipp/api/v2/nope")."""
+        return self._client.open(path, method=method, headers=self.headers, **kwargs)
+
 
 @pytest.fixture
 def hipp(client):
@@ -41,3 +47,9 @@ def hipp(client):
 def hipp_as(client):
     """hipp_as("hipp_test_clinician"): a HippCaller with another fixture key."""
     return lambda api_key, **kwargs: HippCaller(client, api_key, **kwargs)
+
+
+@pytest.fixture
+def hipp_auth(client):
+    """hipp_auth("Basic abc"): a HippCaller sending that exact Authorization header (None: none)."""
+    return lambda authorization: HippCaller(client, None, authorization=authorization)

@@ -4,6 +4,7 @@ Not emulated: update and delete of users (Hipp documents neither), SMS sending, 
 management (payor ids on create are kept when they exist in the organization, else ignored).
 """
 
+import heapq
 import math
 import re
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ CREATABLE_BY = {
 NOT_READERS = frozenset({"PATIENT", "CAREGIVER"})
 HIDDEN_ROLE = "HIPP_ADMIN"
 FAKE_EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
-PUBLIC_ID_RE = re.compile(r"^usr_[A-Za-z0-9_]+$")
+PUBLIC_ID_RE = re.compile(r"^usr_[A-Za-z0-9_]+\Z")
 
 USER_FIELDS = (
     "publicId", "firstName", "lastName", "email", "role", "phoneNumber", "npiNumber",
@@ -127,6 +128,18 @@ class HippBackend:
                            "organization": {"name": org["name"], "publicId": org["publicId"]},
                            "apiKey": key["apiKey"]})
         return listed
+
+    def user_summaries(self, limit):
+        """Every user of every organization counted, the `limit` newest (by createdAt, then
+        by insertion) summed up, for the /_sandbox/ dashboard."""
+        # reverse=True sorts keep ties in list order, so the last inserted comes first
+        latest = heapq.nlargest(limit, self._users.list(reverse=True), key=lambda u: u["createdAt"] or "")
+        return {
+            "total": self._users.count(),
+            "latest": [{"id": u["publicId"],
+                        "name": " ".join(filter(None, (u["firstName"], u["lastName"]))),
+                        "email": u["email"]} for u in latest],
+        }
 
     @staticmethod
     def add_fake_users(seed, fake, count):

@@ -20,10 +20,12 @@ class HippParser(VendorParser):
     unknown = None  # the schema's own setting: zod strips unknown keys
 
     def load_json(self, req, schema):
-        # request.json() ignores Content-Type; an absent or unparsable body reaches zod as undefined
+        # request.json() ignores Content-Type and decodes as TextDecoder("utf-8") does (BOM
+        # dropped, bad bytes replaced); an absent or unparsable body reaches zod as undefined
+        text = req.get_data(cache=True).decode("utf-8", "replace").removeprefix("\ufeff")
         try:
-            return json.loads(req.get_data(cache=True), parse_constant=_reject_constant)
-        except ValueError:
+            return json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError):
             raise ValidationFailed([with_path(invalid_type("object", missing), [])]) from None
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):

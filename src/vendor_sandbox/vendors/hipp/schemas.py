@@ -16,7 +16,7 @@ ALL_ROLES = (
     "PATIENT", "CAREGIVER", "HIPP_ADMIN", "HIPP_BILLING_MANAGER", "CLINICAL_ADMIN",
     "PAYROLL_ADMIN", "CLINICAL_SUPERADMIN",
 )
-SORT_RE = re.compile(r"^(createdAt|updatedAt)_(asc|desc)(,(createdAt|updatedAt)_(asc|desc))*$")
+SORT_RE = re.compile(r"^(createdAt|updatedAt)_(asc|desc)(,(createdAt|updatedAt)_(asc|desc))*\Z")
 
 
 class UserCreateSchema(ZodObject):

@@ -12,16 +12,17 @@ from collections.abc import Mapping
 from marshmallow import Schema, ValidationError, fields, pre_load
 from marshmallow.utils import missing
 
-# zod v3's own expressions (email; datetime() without offset or precision options)
+# zod v3's own expressions (email; datetime() without offset or precision options), with
+# JavaScript's meaning: ASCII-only \d and case folding, and $ only at the very end (\Z)
 EMAIL_RE = re.compile(
-    r"^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-\.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9\-]*\.)+[A-Z]{2,}$", re.I
+    r"^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-\.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9\-]*\.)+[A-Z]{2,}\Z", re.I | re.A
 )
 _DATE = (
     r"((\d\d[2468][048]|\d\d[13579][26]|\d\d0[48]|[02468][048]00|[13579][26]00)-02-29"
     r"|\d{4}-((0[13578]|1[02])-(0[1-9]|[12]\d|3[01])|(0[469]|11)-(0[1-9]|[12]\d|30)"
     r"|(02)-(0[1-9]|1\d|2[0-8])))"
 )
-DATETIME_RE = re.compile(rf"^{_DATE}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?Z$")
+DATETIME_RE = re.compile(rf"^{_DATE}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?Z\Z", re.A)
 
 
 def parsed_type(value):
@@ -136,7 +137,8 @@ class ZodString(ZodMixin, fields.String):
         if datetime:
             metadata.setdefault("format", "date-time")
         if regex is not None:
-            metadata.setdefault("pattern", regex[0].pattern)
+            # documented as the ECMA-262 pattern it stands for
+            metadata.setdefault("pattern", regex[0].pattern.replace("\\Z", "$"))
         super().__init__(metadata=metadata, **kwargs)
 
     def check(self, value):
@@ -241,7 +243,7 @@ def js_number(text):
             return float(int(lowered[2:], base))
     if text in ("Infinity", "+Infinity", "-Infinity"):
         return math.inf if text[0] != "-" else -math.inf
-    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
+    if not re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text, re.A):
         return math.nan
     return float(text)
 
