@@ -114,3 +114,11 @@ def test_reset_of_a_vendor_clears_only_its_messages(app, client):
     send(app, "a", "hipp", "b@example.com")
     client.post("/_sandbox/reset", json={"vendor": "hipp"}, headers={NS: "a"})
     assert [m["vendor"] for m in client.get("/_sandbox/outbox", headers={NS: "a"}).get_json()["messages"]] == ["zus"]
+
+
+def test_a_dropped_namespace_starts_again_from_the_seed(client):
+    baseline = created_count(client, "gone")
+    client.post("/hipp/api/v1/users", json={"firstName": "A", "lastName": "B"}, headers={**ADMIN, NS: "gone"})
+    assert client.delete("/_sandbox/namespace", headers={NS: "gone"}).status_code == 204
+    assert "gone" not in client.application.extensions["vendor_sandbox.store"].namespaces()
+    assert created_count(client, "gone") == baseline

@@ -1,6 +1,7 @@
 """The production WSGI server behind `serve`: waitress, one process, a thread pool."""
 
 import sys
+import threading
 
 from waitress import create_server
 
@@ -21,3 +22,31 @@ def run(app, host, port, threads=16):
         pass
     finally:
         server.close()
+
+
+class ThreadedServer:
+    """The same server in a background thread: `with ThreadedServer(app) as server: server.url`."""
+
+    def __init__(self, app, host="127.0.0.1", port=0, threads=8):
+        self._server = make_server(app, host, port, threads)
+        self.host = host
+        self.port = self._server.effective_port
+        self.url = f"http://{host}:{self.port}"
+        self._thread = threading.Thread(target=self._server.run, name="vendor-sandbox", daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        """Stop accepting, finish the tasks in hand, and let the loop thread end."""
+        self._server.task_dispatcher.shutdown()
+        for channel in list(self._server._map.values()):  # waitress's loop ends when its map is empty
+            channel.close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc_info):
+        self.stop()

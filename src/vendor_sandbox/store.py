@@ -225,6 +225,11 @@ class Store:
     def reset(self, name, vendor=None):
         self.namespace(name).reset(vendor)
 
+    def drop(self, name):
+        """Forget a namespace entirely; it is rebuilt from the seed if used again."""
+        with self._lock:
+            self._namespaces.pop(name, None)
+
 
 def init_app(app, store):
     app.extensions["vendor_sandbox.store"] = store

@@ -9,11 +9,12 @@ from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import parse_instant
 from ..store import get_store, namespace_name
-from . import docs
+from . import dashboard, docs
 from .state import export_state, import_state
 
 blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox", template_folder="templates")
 docs.register(blp)
+dashboard.register(blp)
 
 ADMIN_HEADER = "X-Sandbox-Admin-Token"
 # what neither changes nor reveals state stays open when an admin token is set
@@ -61,6 +62,13 @@ def reset():
     name = namespace_name()
     store.reset(name, vendor)
     return {"namespace": name, "reset": [vendor] if vendor else list(store.vendors)}
+
+
+@blp.delete("/namespace")
+def drop_namespace():
+    """Forget the namespace named by the header (all its data, journal, outbox and faults)."""
+    get_store().drop(namespace_name())
+    return "", 204
 
 
 @blp.get("/outbox")

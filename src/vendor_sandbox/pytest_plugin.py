@@ -1,0 +1,157 @@
+"""pytest plugin: a live sandbox for the session and a fresh namespace for every test.
+
+    def test_create_user(sandbox):
+        key = sandbox.credentials()["hipp"][0]["apiKey"]
+        requests.post(sandbox.base_url("hipp") + "/v1/users", headers={**sandbox.headers,
+                      "Authorization": f"Bearer {key}"}, json={"firstName": "A", "lastName": "B"})
+        assert sandbox.requests(vendor="hipp")[0]["status"] == 200
+
+`--sandbox-url URL` uses a server that is already running (a container, say) instead.
+"""
+
+import itertools
+import json
+import os
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+
+import pytest
+
+NAMESPACE_HEADER = "X-Sandbox-Namespace"
+ADMIN_HEADER = "X-Sandbox-Admin-Token"
+_counter = itertools.count(1)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("vendor-sandbox")
+    group.addoption("--sandbox-url", default=os.environ.get("SANDBOX_URL"),
+                    help="Use the vendor-sandbox already running at this URL (env SANDBOX_URL)")
+    group.addoption("--sandbox-admin-token", default=os.environ.get("SANDBOX_ADMIN_TOKEN"),
+                    help="The server's admin token, if it has one (env SANDBOX_ADMIN_TOKEN)")
+
+
+class SandboxError(AssertionError):
+    """A control-plane call that did not succeed."""
+
+
+class SandboxServer:
+    """Where the sandbox runs: `.url`, and `.base_url(vendor)` to give a vendor client."""
+
+    def __init__(self, url, admin_token=None, stop=None):
+        self.url = url.rstrip("/")
+        self.admin_token = admin_token
+        self._stop = stop
+
+    def base_url(self, vendor):
+        from .vendors import VENDORS
+
+        for module in VENDORS:
+            if module.NAME == vendor:
+                return self.url + getattr(module, "BASE_URL", module.URL_PREFIX)
+        raise KeyError(f"unknown vendor {vendor!r}")
+
+    def call(self, method, path, body=None, namespace=None, query=None):
+        """One control-plane call; the parsed JSON answer (None when empty)."""
+        headers = {"Content-Type": "application/json"}
+        if namespace:
+            headers[NAMESPACE_HEADER] = namespace
+        if self.admin_token:
+            headers[ADMIN_HEADER] = self.admin_token
+        query = {k: v for k, v in (query or {}).items() if v is not None}
+        url = self.url + path + (f"?{urllib.parse.urlencode(query)}" if query else "")
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                text = response.read()
+        except urllib.error.HTTPError as error:
+            raise SandboxError(f"{method} {path}: {error.code} {error.read().decode()}") from None
+        return json.loads(text) if text else None
+
+    def stop(self):
+        if self._stop:
+            self._stop()
+
+
+class Sandbox:
+    """One test's own namespace; every helper sends its header, and so should your client."""
+
+    def __init__(self, server, namespace):
+        self.server = server
+        self.namespace = namespace
+        self.url = server.url
+        self.headers = {NAMESPACE_HEADER: namespace}
+
+    def base_url(self, vendor):
+        return self.server.base_url(vendor)
+
+    def _call(self, verb, endpoint, body=None, **query):
+        return self.server.call(verb, endpoint, body, namespace=self.namespace, query=query)
+
+    def credentials(self):
+        return self._call("GET", "/_sandbox/credentials")
+
+    def requests(self, vendor=None, method=None, path=None, status=None, limit=None):
+        return self._call("GET", "/_sandbox/requests", vendor=vendor, method=method, path=path,
+                          status=status, limit=limit)["requests"]
+
+    def clear_requests(self):
+        self._call("DELETE", "/_sandbox/requests")
+
+    def outbox(self, vendor=None, to=None):
+        return self._call("GET", "/_sandbox/outbox", vendor=vendor, to=to)["messages"]
+
+    def clear_outbox(self):
+        self._call("DELETE", "/_sandbox/outbox")
+
+    def add_fault(self, vendor, **rule):
+        return self._call("POST", "/_sandbox/faults", {"vendor": vendor, **rule})
+
+    def faults(self):
+        return self._call("GET", "/_sandbox/faults")["faults"]
+
+    def clear_faults(self):
+        self._call("DELETE", "/_sandbox/faults")
+
+    def reset(self, vendor=None):
+        return self._call("POST", "/_sandbox/reset", {"vendor": vendor} if vendor else {})
+
+    def state(self):
+        return self._call("GET", "/_sandbox/state")
+
+    def load_state(self, snapshot):
+        return self._call("PUT", "/_sandbox/state", snapshot)
+
+    def drop(self):
+        self._call("DELETE", "/_sandbox/namespace")
+
+
+@pytest.fixture(scope="session")
+def sandbox_server(request):
+    """The session's sandbox: started in a thread on a free port, or --sandbox-url."""
+    url = request.config.getoption("sandbox_url")
+    token = request.config.getoption("sandbox_admin_token")
+    if url:
+        server = SandboxServer(url, token)
+        server.call("GET", "/_sandbox/health")
+    else:
+        from .app import create_app
+        from .server import ThreadedServer
+
+        config = {"ADMIN_TOKEN": token} if token else {}
+        running = ThreadedServer(create_app(config)).start()
+        server = SandboxServer(running.url, token, stop=running.stop)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sandbox(sandbox_server, request):
+    """A fresh namespace for this test, dropped afterwards."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    namespace = f"pytest-{worker}-{next(_counter)}-{uuid.uuid4().hex[:8]}"
+    box = Sandbox(sandbox_server, namespace)
+    yield box
+    box.drop()
