@@ -1,9 +1,15 @@
 """NablaCaller: the protocol steps a Nabla Server API client makes, through either door."""
 
 import re
+from functools import cache
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+
+from vendor_sandbox import create_app
+
+from ...conftest import FROZEN_AT
 
 CORE = "/nabla/v1/core/server"
 COPILOT = "/nabla/v1/copilot-api/server"
@@ -45,7 +51,13 @@ def assertion(credential, **claims):
     client_id = credential["clientId"]
     payload = {"iss": client_id, "sub": client_id, "aud": TOKEN_URL, "iat": NOW, "exp": NOW + 300, **claims}
     payload = {k: v for k, v in payload.items() if v is not None}
-    return jwt.encode(payload, credential["privateKey"], algorithm="RS256")
+    return jwt.encode(payload, private_key(credential["privateKey"]), algorithm="RS256")
+
+
+@cache
+def private_key(pem):
+    """The loaded key (loading a PEM checks the RSA key, ~40 ms: once per key, not per assertion)."""
+    return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
 def token_body(client_assertion):
@@ -90,6 +102,21 @@ class NablaCaller:
 
     def authenticate_user(self, user_id, body=None):
         return self.request("POST", f"/jwt/authenticate/{user_id}", body)
+
+
+@pytest.fixture(scope="session")
+def shared_app():
+    return create_app({"TESTING": True, "FROZEN_CLOCK": FROZEN_AT, "SEED": 0})
+
+
+@pytest.fixture
+def app(shared_app):
+    """One app for the Nabla suite (building one costs ~0.1 s), back to the seeded state for each test."""
+    store = shared_app.extensions["vendor_sandbox.store"]
+    store.clock.set(FROZEN_AT)
+    for name in store.namespaces():
+        store.reset(name)
+    return shared_app
 
 
 @pytest.fixture

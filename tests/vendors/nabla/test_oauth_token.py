@@ -5,7 +5,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from .conftest import CORE, EXAMPLE, LEGACY, NOW, TOKEN_URL, assertion, nabla_error, token_body
+from .conftest import CORE, EXAMPLE, LEGACY, NOW, TOKEN_URL, assertion, nabla_error, private_key, token_body
 
 
 def post_token(client, body):
@@ -38,7 +38,7 @@ def test_nabla_token_urls_and_audience_lists_are_accepted(client, credentials, a
 def test_optional_iat_and_a_kid_header(client, credentials):
     cred = credentials[EXAMPLE]
     signed = jwt.encode({"iss": cred["clientId"], "sub": cred["clientId"], "aud": TOKEN_URL, "exp": NOW + 300},
-                        cred["privateKey"], algorithm="RS256", headers={"kid": "key-1"})
+                        private_key(cred["privateKey"]), algorithm="RS256", headers={"kid": "key-1"})
     assert post_token(client, token_body(signed)).status_code == 200
 
 
