@@ -128,8 +128,10 @@ def credentials(client):
 
 @pytest.fixture
 def get_token(client, credentials):
-    def get_token(org=EXAMPLE, **claims):
-        response = client.post(f"{CORE}/oauth/token", json=token_body(assertion(credentials[org], **claims)))
+    def get_token(org=EXAMPLE, namespace=None, **claims):
+        headers = {"X-Sandbox-Namespace": namespace} if namespace else {}
+        response = client.post(f"{CORE}/oauth/token", json=token_body(assertion(credentials[org], **claims)),
+                               headers=headers)
         assert response.status_code == 200, response.get_json()
         return response.get_json()["access_token"]
 
@@ -143,7 +145,7 @@ def nabla_as(client, credentials, get_token):
     def make(org=EXAMPLE, version=None, door="core", namespace=None):
         if door == "copilot":
             return NablaCaller(client, COPILOT, credentials[org]["serverKey"], version, namespace)
-        return NablaCaller(client, CORE, get_token(org), version, namespace)
+        return NablaCaller(client, CORE, get_token(org, namespace), version, namespace)
 
     return make
 

@@ -15,7 +15,7 @@ def test_empty_body_creates_a_user(nabla):
     response = nabla.create_user({})
     assert response.status_code == 200
     body = response.get_json()
-    assert body == created(body["id"], specialty=None)
+    assert body == created(body["id"])
 
 
 def test_external_id_metadata_and_specialty_are_kept(nabla):
@@ -58,7 +58,7 @@ def test_the_documented_boundaries_are_accepted(nabla):
 
 def test_null_external_id_and_metadata_are_allowed(nabla):
     body = nabla.create_user({"external_id": None, "metadata": None, "specialty": None}).get_json()
-    assert body == created(body["id"], specialty=None)
+    assert body == created(body["id"])
 
 
 @pytest.mark.parametrize(("payload", "message"), [

@@ -77,3 +77,8 @@ def test_no_put_and_no_delete(nabla, method):
     assert response.get_json() == nabla_error("The method is not allowed for the requested endpoint.", 405,
                                               "METHOD_NOT_ALLOWED")
     assert set(response.headers["Allow"].split(", ")) >= {"GET", "PATCH"}
+
+
+def test_a_null_specialty_clears_it_and_leaves_it_out(nabla):
+    response = nabla.update_user(DOCS_USER_ID, {"specialty": None})
+    assert response.get_json() == {k: v for k, v in DOCS_USER.items() if k != "specialty"}

@@ -246,7 +246,8 @@ def _normalized(user):
 
 
 def _present(user, version):
-    return {name: user[name] for name in user_fields(version)}
+    # Nabla's specialty_kind enum has no null: an unset specialty is left out, as the schema allows
+    return {name: user[name] for name in user_fields(version) if name != "specialty" or user[name] is not None}
 
 
 def _external_key(organization, external_id):
