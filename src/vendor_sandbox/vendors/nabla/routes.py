@@ -150,7 +150,7 @@ class UsersById(MethodView):
 
 class UsersByExternalId(MethodView):
     @core.response(200, UserSchema, description="User.")
-    @_document_errors(401, 404, 429)
+    @_document_errors(400, 401, 404, 429)
     def get(self, external_id):
         """Find a user by their external id
 

@@ -145,7 +145,8 @@ class UserSchema(Schema):
         "example": "2022-03-10T19:16:23.456Z"})
     email = fields.String(allow_none=True, metadata={"format": "email", "description": DEPRECATED_EMAIL})
     roles = fields.List(fields.String(metadata={"enum": list(ROLES)}), metadata={"description": DEPRECATED_ROLES})
-    specialty = fields.String(allow_none=True, metadata={"description": SPECIALTY_DOC, "enum": list(SPECIALTIES)})
+    specialty = fields.String(metadata={"description": SPECIALTY_DOC + " Left out while unset.",
+                                        "enum": list(SPECIALTIES)})
 
 
 class UserListSchema(Schema):
