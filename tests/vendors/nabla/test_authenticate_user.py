@@ -3,7 +3,16 @@
 import jwt
 import pytest
 
-from .conftest import CORE, DEACTIVATED_ID, DOCS_USER_ID, LEGACY_USER_ID, NOT_FOUND, NOW, UNAUTHORIZED, nabla_error
+from .conftest import (
+    CORE,
+    DEACTIVATED_ID,
+    DOCS_USER_ID,
+    LEGACY_USER_ID,
+    NOT_FOUND,
+    NOW,
+    UNAUTHORIZED,
+    nabla_error,
+)
 
 
 @pytest.mark.parametrize("body", [None, {}])

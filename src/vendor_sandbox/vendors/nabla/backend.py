@@ -18,6 +18,7 @@ from .errors import (
     GRANT_TYPE,
     INVALID_CURSOR,
     INVALID_UUID,
+    UNKNOWN_CLIENT,
     UNKNOWN_VERSION,
     BadRequest,
     EntityNotFound,
@@ -33,7 +34,8 @@ from .versions import ARCHIVED, KNOWN, user_fields, writable_fields
 
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # a client signing for the real service keeps working: its aud may be Nabla's own token URL
-NABLA_TOKEN_URLS = tuple(f"https://{region}.api.nabla.com/v1/core/server/oauth/token" for region in ("us", "eu"))
+NABLA_TOKEN_URLS = tuple(f"https://{region}.api.nabla.com/v1/core/server/oauth/token"
+                         for region in ("us", "eu"))
 DEFAULT_LIMIT = 10  # not published; the limit parameter's example in Nabla's documents
 DEFAULT_ROLES = ("PRACTITIONER",)
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -63,7 +65,8 @@ class NablaBackend:
         for org in seed["organizations"]:
             self._orgs.put(org["id"], dict(org))
         for client in seed["oauth_clients"]:
-            self._clients.put(client["clientId"].lower(), dict(client), index={"serverKey": client["serverKey"]})
+            self._clients.put(client["clientId"].lower(), dict(client),
+                              index={"serverKey": client["serverKey"]})
         for user in seed["users"]:
             self._insert(_normalized(user))
         self._keys.put("server", {"secret": source.token(32)})
@@ -109,11 +112,13 @@ class NablaBackend:
         assertion = body["client_assertion"]
         client = self._clients.get(tokens.client_of(assertion).lower())
         if client is None:
-            raise InvalidClient("Unknown OAuth client: the client assertion's iss must be the OAuth client's UUID.")
+            raise InvalidClient(UNKNOWN_CLIENT)
         now = self._source.now()
         claims = tokens.verify_assertion(assertion, client["publicKey"], (token_url, *NABLA_TOKEN_URLS), now)
         jti = claims.get("jti")
-        if jti is not None and not self._assertions.claim("jti", f"{client['clientId']}|{jti}", self._source.uuid4()):
+        # a fresh owner per use: a second claim of the same jti by the same client fails
+        once = self._source.uuid4()
+        if jti is not None and not self._assertions.claim("jti", f"{client['clientId']}|{jti}", once):
             raise InvalidGrant("The client assertion's jti was already used.")
         token = tokens.mint(self._secret(), "server_access", client["clientId"], now, tokens.SERVER_TOKEN_TTL,
                             self._source.uuid4(), org=client["organization"])
@@ -224,7 +229,8 @@ class NablaBackend:
 
     def _insert(self, user, claim=True):
         if claim and user["external_id"] is not None:
-            self._users.claim("external_id", _external_key(user["organization"], user["external_id"]), user["id"])
+            key = _external_key(user["organization"], user["external_id"])
+            self._users.claim("external_id", key, user["id"])
         self._users.put(user["id"], user, index={"organization": user["organization"]})
 
     def _new_id(self):
@@ -247,7 +253,8 @@ def _normalized(user):
 
 def _present(user, version):
     # Nabla's specialty_kind enum has no null: an unset specialty is left out, as the schema allows
-    return {name: user[name] for name in user_fields(version) if name != "specialty" or user[name] is not None}
+    return {name: user[name] for name in user_fields(version)
+            if name != "specialty" or user[name] is not None}
 
 
 def _external_key(organization, external_id):

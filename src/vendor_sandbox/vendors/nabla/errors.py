@@ -107,7 +107,9 @@ INVALID_CURSOR = "Invalid query parameter cursor: unknown cursor"
 UNKNOWN_VERSION = "Unknown API version: {}"
 INVALID_UUID = "Invalid UUID string: {}"
 GRANT_TYPE = "This endpoint only supports the 'client_credentials' value."
-ASSERTION_TYPE = "This endpoint only supports the 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' value."
+ASSERTION_TYPE = ("This endpoint only supports the 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' "
+                  "value.")
+UNKNOWN_CLIENT = "Unknown OAuth client: the client assertion's iss must be the OAuth client's UUID."
 
 # Failures that are not Nabla's own documented errors: the HTTP status is the code.
 GENERIC = {
@@ -131,7 +133,8 @@ def trace_id():
 def render_error(error):
     """Any exception raised under /nabla as Nabla's body, status and headers."""
     if isinstance(error, NablaError):
-        status, code, name, message, headers = error.status, error.code, error.name, error.message, error.headers
+        status, code, name, message = error.status, error.code, error.name, error.message
+        headers = error.headers
     else:
         status, message, headers = describe(error)
         name, generic = GENERIC.get(status, (HTTPStatus(status).name, HTTPStatus(status).phrase))

@@ -44,7 +44,10 @@ class NablaParser(VendorParser):
         ((location, messages),) = error.messages.items()
         path, message = _first_error(messages)
         if not message.startswith(OWN_PREFIXES):
-            message = QUERY_UNPARSABLE.format(path[0]) if location == "query" else PARSE_ERROR.format(_json_path(path))
+            if location == "query":
+                message = QUERY_UNPARSABLE.format(path[0])
+            else:
+                message = PARSE_ERROR.format(_json_path(path))
         raise BadRequest(message)
 
 
@@ -75,13 +78,13 @@ copilot = NablaBlueprint("nabla-copilot", __name__, url_prefix="/nabla/v1/copilo
                          description="Archived Copilot API (version 2024-04-22): the Server Key as Bearer; "
                          "the same organization's users as the Core API.")
 oauth = NablaBlueprint("nabla-oauth", __name__, url_prefix="/nabla/v1/core/server",
-                       description="Authentication of your backend: OAuth client credentials with a JWT assertion.")
+                       description="Authentication of your backend: OAuth client credentials, JWT assertion.")
 core.before_request(authenticate_core)
 copilot.before_request(authenticate_copilot)
 
 VERSION_PARAMETERS = [
     {"in": "header", "name": HEADER, "required": False, "schema": {"type": "string", "example": CURRENT},
-     "description": "The API version of this request; else the query parameter, else the organization's pin."},
+     "description": "The API version; else the query parameter's, else the organization's pinned one."},
     {"in": "query", "name": QUERY, "required": False, "schema": {"type": "string", "example": CURRENT},
      "description": "The API version, when the header cannot be set."},
 ]
@@ -210,7 +213,8 @@ for rule, view in ROUTES:
 @oauth.route("/oauth/token")
 class Token(MethodView):
     @oauth.arguments(TokenRequestSchema)
-    @oauth.response(200, TokenSchema, description="A JWT access token that can be used to access the server API.")
+    @oauth.response(200, TokenSchema,
+                    description="A JWT access token that can be used to access the server API.")
     @oauth.alt_response(401, schema=NablaErrorSchema, description="invalid_client: iss/sub or signature")
     @oauth.doc(security=[])
     def post(self, body):

@@ -9,25 +9,28 @@ ROLES = ("ADMINISTRATOR", "PRACTITIONER")
 SPECIALTIES = (
     "ADDICTION_MEDICINE", "PAIN_MEDICINE", "ALLERGY_AND_IMMUNOLOGY", "ANESTHESIOLOGY", "ONCOLOGY",
     "CARDIOLOGY", "SURGERY", "DERMATOLOGY", "DIABETOLOGY", "ENDOCRINOLOGY", "GENETICS", "GERIATRICS",
-    "GYNECOLOGY", "HEMATOLOGY", "HEPATOLOGY", "GASTROENTEROLOGY", "SPORTS_MEDICINE", "OCCUPATIONAL_MEDICINE",
-    "GENERAL_MEDICINE", "FORENSIC_MEDICINE", "PHYSICAL_MEDICINE_AND_REHABILITATION", "NEPHROLOGY", "NEUROLOGY",
-    "NUTRITION", "DIETETICS", "OPHTHALMOLOGY", "ENT", "PEDIATRICS", "PULMONOLOGY", "PSYCHIATRY", "RHEUMATOLOGY",
-    "RADIOLOGY", "IMMUNOLOGY", "INFECTIOUS_DISEASE", "SEXUAL_MEDICINE", "TOXICOLOGY", "UROLOGY", "MIDWIFE",
+    "GYNECOLOGY", "HEMATOLOGY", "HEPATOLOGY", "GASTROENTEROLOGY", "SPORTS_MEDICINE",
+    "OCCUPATIONAL_MEDICINE", "GENERAL_MEDICINE", "FORENSIC_MEDICINE",
+    "PHYSICAL_MEDICINE_AND_REHABILITATION", "NEPHROLOGY", "NEUROLOGY", "NUTRITION", "DIETETICS",
+    "OPHTHALMOLOGY", "ENT", "PEDIATRICS", "PULMONOLOGY", "PSYCHIATRY", "RHEUMATOLOGY", "RADIOLOGY",
+    "IMMUNOLOGY", "INFECTIOUS_DISEASE", "SEXUAL_MEDICINE", "TOXICOLOGY", "UROLOGY", "MIDWIFE",
     "EMERGENCY_MEDICINE", "NURSE", "PSYCHOLOGY", "PSYCHOTHERAPY", "INTERNAL_MEDICINE", "FAMILY_MEDICINE",
-    "DENTIST", "VETERINARIAN", "PHYSIOTHERAPY", "CHIROPRACTIC", "OSTEOPATHIC_MEDICINE", "ORTHOPEDICS", "OTHER",
-    "LACTATION_CONSULTANT", "PODIATRY", "GENERAL_PRACTICE", "HOSPITAL_MEDICINE", "BEHAVIORAL_HEALTH",
-    "MENTAL_HEALTH", "SUBSTANCE_USE_DISORDER", "VASCULAR_MEDICINE", "LIFESTYLE_MEDICINE", "PREVENTIVE_MEDICINE",
-    "PUBLIC_HEALTH", "ADOLESCENT_MEDICINE", "WOUND_CARE", "NEUROSURGERY", "PLASTIC_SURGERY", "PALLIATIVE_CARE",
-    "TRANSPLANT_MEDICINE", "OBESITY_MEDICINE", "CASE_MANAGEMENT", "CARE_MANAGEMENT", "CARE_COORDINATION",
-    "SOCIAL_WORK", "PATHOLOGY", "RADIATION_ONCOLOGY", "SLEEP_MEDICINE", "AUDIOLOGY", "REPRODUCTIVE_ENDOCRINOLOGY",
-    "PHARMACIST", "OCCUPATIONAL_THERAPY", "SPEECH_LANGUAGE_PATHOLOGY",
+    "DENTIST", "VETERINARIAN", "PHYSIOTHERAPY", "CHIROPRACTIC", "OSTEOPATHIC_MEDICINE", "ORTHOPEDICS",
+    "OTHER", "LACTATION_CONSULTANT", "PODIATRY", "GENERAL_PRACTICE", "HOSPITAL_MEDICINE",
+    "BEHAVIORAL_HEALTH", "MENTAL_HEALTH", "SUBSTANCE_USE_DISORDER", "VASCULAR_MEDICINE",
+    "LIFESTYLE_MEDICINE", "PREVENTIVE_MEDICINE", "PUBLIC_HEALTH", "ADOLESCENT_MEDICINE", "WOUND_CARE",
+    "NEUROSURGERY", "PLASTIC_SURGERY", "PALLIATIVE_CARE", "TRANSPLANT_MEDICINE", "OBESITY_MEDICINE",
+    "CASE_MANAGEMENT", "CARE_MANAGEMENT", "CARE_COORDINATION", "SOCIAL_WORK", "PATHOLOGY",
+    "RADIATION_ONCOLOGY", "SLEEP_MEDICINE", "AUDIOLOGY", "REPRODUCTIVE_ENDOCRINOLOGY", "PHARMACIST",
+    "OCCUPATIONAL_THERAPY", "SPEECH_LANGUAGE_PATHOLOGY",
 )
 MAX_KEYS, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, MAX_EXTERNAL_ID = 50, 40, 500, 256
 
 EXTERNAL_ID_DOC = "A unique identifier for the user from another system which is given to Nabla."
 METADATA_DOC = (
     "You can use this parameter to attach key-value data to the object. You can specify up to 50 keys, "
-    "with key names up to 40 characters long, all values must be of type string and up to 500 characters long."
+    "with key names up to 40 characters long, all values must be of type string and up to 500 characters "
+    "long."
 )
 DEPRECATED_EMAIL = "Deprecated; versions up to 2024-04-22 (and the archived Copilot API) only."
 DEPRECATED_ROLES = "Deprecated; versions up to 2024-04-22 (and the archived Copilot API) only."
@@ -63,7 +66,8 @@ class Metadata(fields.Field):
 
 
 def _external_id():
-    return StrictString(allow_none=True, metadata={"description": EXTERNAL_ID_DOC, "maxLength": MAX_EXTERNAL_ID},
+    return StrictString(allow_none=True,
+                        metadata={"description": EXTERNAL_ID_DOC, "maxLength": MAX_EXTERNAL_ID},
                         validate=validate.Length(max=MAX_EXTERNAL_ID, error=errors.EXTERNAL_ID_TOO_LONG))
 
 
@@ -144,7 +148,8 @@ class UserSchema(Schema):
         "format": "date-time", "description": "The creation date of this object, in ISO 8601 format.",
         "example": "2022-03-10T19:16:23.456Z"})
     email = fields.String(allow_none=True, metadata={"format": "email", "description": DEPRECATED_EMAIL})
-    roles = fields.List(fields.String(metadata={"enum": list(ROLES)}), metadata={"description": DEPRECATED_ROLES})
+    roles = fields.List(fields.String(metadata={"enum": list(ROLES)}),
+                        metadata={"description": DEPRECATED_ROLES})
     specialty = fields.String(metadata={"description": SPECIALTY_DOC + " Left out while unset.",
                                         "enum": list(SPECIALTIES)})
 
@@ -160,14 +165,16 @@ class TokenRequestSchema(BodySchema):
     grant_type = StrictString(required=True, metadata={"example": "client_credentials",
                                                        "description": errors.GRANT_TYPE})
     client_assertion_type = StrictString(required=True, metadata={
-        "example": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer", "description": errors.ASSERTION_TYPE})
+        "example": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        "description": errors.ASSERTION_TYPE})
     client_assertion = StrictString(required=True, metadata={
         "description": "A short-lived JWT assertion that serves to authenticate this request."})
 
 
 class TokenSchema(Schema):
     access_token = fields.String(required=True)
-    expires_in = fields.Integer(required=True, metadata={"description": "The lifetime of the access token, in seconds."})
+    expires_in = fields.Integer(required=True,
+                                metadata={"description": "The lifetime of the access token, in seconds."})
 
 
 class SessionTokensSchema(Schema):

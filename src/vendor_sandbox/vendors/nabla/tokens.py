@@ -12,6 +12,7 @@ USER_ACCESS_TTL = 3600
 USER_REFRESH_TTL = 30 * 24 * 3600
 ISSUER = "vendor-sandbox/nabla"
 # the claims PyJWT would check against the wall clock: we check them against source.now()
+BAD_SIGNATURE = "The client assertion's signature does not match the OAuth client's key."
 _UNCHECKED = {"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False,
               "verify_iss": False}
 
@@ -36,7 +37,7 @@ def verify_assertion(assertion, public_key, audiences, now):
     try:
         claims = jwt.decode(assertion, public_key, algorithms=["RS256"], options=_UNCHECKED)
     except jwt.InvalidTokenError:
-        raise InvalidClient("The client assertion's signature does not match the OAuth client's key.") from None
+        raise InvalidClient(BAD_SIGNATURE) from None
     aud = claims.get("aud")
     if not any(a in audiences for a in ([aud] if isinstance(aud, str) else aud or [])):
         raise InvalidGrant("The client assertion's aud must be the full URL of the token endpoint.")
@@ -45,7 +46,8 @@ def verify_assertion(assertion, public_key, audiences, now):
     if not _is_number(exp) or exp < now_s:
         raise InvalidGrant("The client assertion's exp is missing or in the past (check your clock).")
     if exp > now_s + ASSERTION_WINDOW:
-        raise InvalidGrant("The client assertion's exp is more than 5 minutes in the future (check your clock).")
+        raise InvalidGrant("The client assertion's exp is more than 5 minutes in the future "
+                           "(check your clock).")
     if iat is not None and (not _is_number(iat) or iat > now_s or exp - iat > ASSERTION_WINDOW):
         raise InvalidGrant("The client assertion's iat is in the future or more than 5 minutes before exp "
                            "(check your clock).")
