@@ -1,0 +1,163 @@
+"""Nabla's errors: `{message, code, name, trace_id}` for every non-2xx answer."""
+
+import hashlib
+from http import HTTPStatus
+
+from flask import current_app, request
+from marshmallow import Schema, fields
+
+from ...api import VendorApi
+from ...errors import SandboxError, VendorError, describe
+from ...ids import iso_millis
+from ...store import get_store
+
+
+class NablaError(VendorError):
+    """A Nabla error body; `code` is the HTTP status or an application code (>= 10000)."""
+
+    status = 400
+    code = 400
+    name = "BAD_REQUEST"
+    message = "Bad request."
+
+    def __init__(self, message=None, headers=None):
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+        self.headers = headers or {}
+
+
+class BadRequest(NablaError):
+    """400: malformed JSON, wrong types, invalid fields (Nabla's generic client error)."""
+
+
+class Unauthorized(NablaError):
+    status = 401
+    code = 401
+    name = "UNAUTHORIZED"
+    message = "Missing or invalid bearer token."
+
+
+class JwtExpired(NablaError):
+    status = 401
+    code = 50025
+    name = "JWT_EXPIRED"
+    # Nabla's own text: "Invalid JWT token: The Token has expired on Mon Apr 21 10:28:20 GMT 2025."
+    template = "Invalid JWT token: The Token has expired on {:%a %b %d %H:%M:%S GMT %Y}."
+
+    def __init__(self, expired_at):
+        super().__init__(self.template.format(expired_at))
+
+
+class Forbidden(NablaError):
+    status = 403
+    code = 403
+    name = "HTTP_FORBIDDEN"
+    message = "The user is deactivated."
+
+
+class EntityNotFound(NablaError):
+    status = 404
+    code = 20000
+    name = "ENTITY_NOT_FOUND"
+    message = "A user entity was not found."  # Nabla's own example text
+
+
+class EntityNotUnique(NablaError):
+    status = 409
+    code = 40052
+    name = "ENTITY_IS_NOT_UNIQUE"
+    message = "A user with this external_id already exists."
+
+
+class RateLimited(NablaError):
+    status = 429
+    code = 85000
+    name = "ORGANIZATION_RATE_LIMITED"
+    message = "The organization has exceeded its API quota."
+
+
+class InvalidClient(NablaError):
+    """401 from /oauth/token: iss/sub not the OAuth client, or a key/signature problem."""
+
+    status = 401
+    code = 401
+    name = "invalid_client"
+
+
+class InvalidGrant(NablaError):
+    """400 from /oauth/token: wrong aud, or iat/exp outside the 5-minute window."""
+
+    status = 400
+    code = 400
+    name = "invalid_grant"
+
+
+# Texts of the 400s; the ones that carry a path follow Nabla's "Unable to parse JSON at path $.x".
+PARSE_ERROR = "Unable to parse JSON at path {}"
+OWN_PREFIXES = ("Invalid value at path ", "Invalid query parameter ")
+EXTERNAL_ID_TOO_LONG = "Invalid value at path $.external_id: at most 256 characters are allowed"
+TOO_MANY_KEYS = "Invalid value at path $.metadata: at most 50 keys are allowed"
+KEY_TOO_LONG = "Invalid value at path $.metadata: key names are limited to 40 characters"
+VALUE_TOO_LONG = "Invalid value at path $.metadata.{}: values are limited to 500 characters"
+INVALID_EMAIL = "Invalid value at path $.email: not a valid email address"
+LIMIT_RANGE = "Invalid query parameter limit: must be between 1 and 100"
+QUERY_UNPARSABLE = "Invalid query parameter {}: unable to parse its value"
+INVALID_CURSOR = "Invalid query parameter cursor: unknown cursor"
+UNKNOWN_VERSION = "Unknown API version: {}"
+INVALID_UUID = "Invalid UUID string: {}"
+GRANT_TYPE = "This endpoint only supports the 'client_credentials' value."
+ASSERTION_TYPE = ("This endpoint only supports the 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' "
+                  "value.")
+UNKNOWN_CLIENT = "Unknown OAuth client: the client assertion's iss must be the OAuth client's UUID."
+
+# Failures that are not Nabla's own documented errors: the HTTP status is the code.
+GENERIC = {
+    404: ("NOT_FOUND", "The requested endpoint was not found."),
+    405: ("METHOD_NOT_ALLOWED", "The method is not allowed for the requested endpoint."),
+    413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
+    500: ("INTERNAL_SERVER_ERROR", "An unexpected error occurred."),
+}
+
+
+def trace_id():
+    """A stable id per request and instant, shaped like Nabla's `projects/…/traces/…`."""
+    try:
+        now = iso_millis(get_store().clock.now())
+    except Exception:  # a trace id must never turn one failure into another
+        now = ""
+    seed = "|".join((request.headers.get("X-Sandbox-Namespace", ""), request.method, request.full_path, now))
+    return f"projects/vendor-sandbox/traces/{hashlib.sha256(seed.encode()).hexdigest()[:32]}"
+
+
+def render_error(error):
+    """Any exception raised under /nabla as Nabla's body, status and headers."""
+    if isinstance(error, NablaError):
+        status, code, name, message = error.status, error.code, error.name, error.message
+        headers = error.headers
+    else:
+        status, message, headers = describe(error)
+        name, generic = GENERIC.get(status, (HTTPStatus(status).name, HTTPStatus(status).phrase))
+        if status == 400:
+            name = BadRequest.name
+        if not isinstance(error, SandboxError):
+            message = generic
+        code = status
+    body = {"message": message, "code": code, "name": name, "trace_id": trace_id()}
+    response = current_app.json.response(body)
+    response.status_code = status
+    response.headers.extend(headers)
+    return response
+
+
+class NablaErrorSchema(Schema):
+    """Nabla's error JSON structure (error-handling guide)."""
+
+    message = fields.String(required=True, metadata={"example": EntityNotFound.message})
+    code = fields.Integer(required=True, metadata={"example": EntityNotFound.code})
+    name = fields.String(required=True, metadata={"example": EntityNotFound.name})
+    trace_id = fields.String(metadata={"example": "projects/xxxxx/traces/abcd123456789xyz"})
+
+
+class NablaApi(VendorApi):
+    ERROR_SCHEMA = NablaErrorSchema
