@@ -13,3 +13,5 @@ class DefaultConfig:
     MAX_CONTENT_LENGTH = 1024 * 1024  # larger request bodies get the vendor's 413
     # Flask: JSON as the vendors write it, keys in the order we build them
     JSON_SORT_KEYS = False
+    # Welkin blocks an API client for 5 minutes after 100 token requests in 5 minutes
+    WELKIN_TOKEN_RATE_LIMIT = True
