@@ -3,6 +3,7 @@
 from . import legacy, routes
 from .backend import WelkinBackend as Backend
 from .errors import WelkinApi, render_error
+from .http import register_error_responses
 
 NAME = "welkin"
 URL_PREFIX = "/welkin"
@@ -26,6 +27,7 @@ SPEC = {
 def init_app(app):
     """Mount Welkin's blueprints under one Api, so they share one OpenAPI document."""
     api = WelkinApi(app, name=NAME, base_url=BASE_URL, **SPEC)
+    register_error_responses(api)
     for blueprint in (routes.auth_blp, routes.blp, legacy.blp):
         api.register_blueprint(blueprint)
     return api
