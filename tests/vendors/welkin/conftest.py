@@ -100,3 +100,6 @@ def welkin(client):
 def welkin_as(client):
     """welkin_as(READ_ONLY, instance="live"): a WelkinCaller with another fixture client."""
     return lambda credentials=DOCS_CLIENT, **kwargs: WelkinCaller(client, credentials, **kwargs)
+
+
+NOT_PROVISIONED_MSG = "can only be changed while the user is PROVISIONED"
