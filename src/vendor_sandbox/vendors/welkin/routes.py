@@ -39,6 +39,7 @@ class Token(MethodView):
                                                      "apiClient": "your-api-client-key"})
     @auth_blp.response(200, TokenSchema)
     @auth_blp.errors(400, 401, 429)
+    @auth_blp.doc(security=[])
     def post(self, body):
         """Get an API token
 
@@ -53,6 +54,7 @@ class LegacyToken(MethodView):
     @auth_blp.arguments(LegacyTokenRequestSchema)
     @auth_blp.response(200, LegacyTokenSchema)
     @auth_blp.errors(400, 401, 429)
+    @auth_blp.doc(security=[])
     def post(self, body, tenant, client):
         """Get an API token (legacy)
 
