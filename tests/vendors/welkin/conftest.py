@@ -32,17 +32,27 @@ def docs_example(title):
     block = re.search(r"```http\n(.*?)```", section, re.S).group(1)
     request_line, _, rest = block.partition("\n")
     method, path = request_line.split()
-    return method, path, json.loads(rest[rest.index("{"):])
+    return method, path, json.loads(rest[rest.index("{") :])
 
 
 def invalid(field, message, component="USER"):
-    return {"errorCode": "VALIDATION_ERROR", "componentType": component, "message": message,
-            "details": {"field": field}, "date": NOW}
+    return {
+        "errorCode": "VALIDATION_ERROR",
+        "componentType": component,
+        "message": message,
+        "details": {"field": field},
+        "date": NOW,
+    }
 
 
 def error(code, component, message, details=None):
-    return {"errorCode": code, "componentType": component, "message": message, "details": details or {},
-            "date": NOW}
+    return {
+        "errorCode": code,
+        "componentType": component,
+        "message": message,
+        "details": details or {},
+        "date": NOW,
+    }
 
 
 USER_NOT_FOUND = [error("USER_NOT_FOUND", "USER", "User doesn't exist")]

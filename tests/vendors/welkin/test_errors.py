@@ -8,12 +8,34 @@ from .conftest import HEADERS, NOW
 @pytest.mark.parametrize(
     ("method", "path", "status", "body"),
     [
-        ("DELETE", "/welkin/acme-health/live/users", 405,
-         [{"errorCode": "METHOD_NOT_ALLOWED", "componentType": "GENERAL",
-           "message": "Request method 'DELETE' not supported", "details": {}, "date": NOW}]),
-        ("GET", "/welkin/auth/token", 405,
-         [{"errorCode": "METHOD_NOT_ALLOWED", "componentType": "GENERAL",
-           "message": "Request method 'GET' not supported", "details": {}, "date": NOW}]),
+        (
+            "DELETE",
+            "/welkin/acme-health/live/users",
+            405,
+            [
+                {
+                    "errorCode": "METHOD_NOT_ALLOWED",
+                    "componentType": "GENERAL",
+                    "message": "Request method 'DELETE' not supported",
+                    "details": {},
+                    "date": NOW,
+                }
+            ],
+        ),
+        (
+            "GET",
+            "/welkin/auth/token",
+            405,
+            [
+                {
+                    "errorCode": "METHOD_NOT_ALLOWED",
+                    "componentType": "GENERAL",
+                    "message": "Request method 'GET' not supported",
+                    "details": {},
+                    "date": NOW,
+                }
+            ],
+        ),
     ],
 )
 def test_unsupported_methods(welkin, method, path, status, body):
@@ -39,8 +61,9 @@ def test_error_headers_on_vendor_errors(client):
 
 
 def test_too_large_body_is_413_in_welkin_shape(welkin):
-    response = welkin.request("POST", welkin.base, data=b"{" + b" " * (1024 * 1024) + b"}",
-                              content_type="application/json")
+    response = welkin.request(
+        "POST", welkin.base, data=b"{" + b" " * (1024 * 1024) + b"}", content_type="application/json"
+    )
     assert response.status_code == 413
     assert response.get_json()[0]["errorCode"] == "PAYLOAD_TOO_LARGE"
 
@@ -51,12 +74,22 @@ def test_unexpected_failure_is_a_welkin_500(app, welkin, monkeypatch):
     monkeypatch.setattr(WelkinBackend, "list_users", lambda *a, **k: 1 / 0)
     response = welkin.list_users()
     assert response.status_code == 500
-    assert response.get_json() == [{"errorCode": "INTERNAL_SERVER_ERROR", "componentType": "GENERAL",
-                                    "message": "Internal server error", "details": {}, "date": NOW}]
+    assert response.get_json() == [
+        {
+            "errorCode": "INTERNAL_SERVER_ERROR",
+            "componentType": "GENERAL",
+            "message": "Internal server error",
+            "details": {},
+            "date": NOW,
+        }
+    ]
 
 
 def test_bad_namespace_is_a_welkin_400(client):
-    response = client.post("/welkin/auth/token", json={"apiClient": "your-api-client-key", "secret": "x"},
-                           headers={"X-Sandbox-Namespace": "bad name!"})
+    response = client.post(
+        "/welkin/auth/token",
+        json={"apiClient": "your-api-client-key", "secret": "x"},
+        headers={"X-Sandbox-Namespace": "bad name!"},
+    )
     assert response.status_code == 400
     assert response.get_json()[0]["errorCode"] == "INVALID_NAMESPACE"

@@ -11,7 +11,11 @@ def test_recorded_record_shape_and_omitted_names(welkin):
     user = response.get_json()
     assert "firstName" not in user and "lastName" not in user
     assert user["statusType"] is None and user["userState"] == "PROVISIONED"
-    assert (user["username"], user["email"], user["createdAt"]) == ("bar", "bar@foo.com", "2022-05-16T19:02:56.490Z")
+    assert (user["username"], user["email"], user["createdAt"]) == (
+        "bar",
+        "bar@foo.com",
+        "2022-05-16T19:02:56.490Z",
+    )
 
 
 def test_users_are_tenant_level_so_every_instance_sees_them(welkin_as):

@@ -17,9 +17,17 @@ def test_legacy_docs_read_example_by_username(gh):
     assert response.status_code == 200
     user = response.get_json()
     # the legacy docs' record: username, email, phone, timezone, names, credentials
-    assert {k: user[k] for k in ("username", "email", "phone", "timezone", "firstName", "lastName", "credentials")} == {
-        "username": "johndoe", "email": "j.doe@email.com", "phone": "+15552009845",
-        "timezone": "America/Los_Angeles", "firstName": "John", "lastName": "Doe", "credentials": "MD"}
+    assert {
+        k: user[k] for k in ("username", "email", "phone", "timezone", "firstName", "lastName", "credentials")
+    } == {
+        "username": "johndoe",
+        "email": "j.doe@email.com",
+        "phone": "+15552009845",
+        "timezone": "America/Los_Angeles",
+        "firstName": "John",
+        "lastName": "Doe",
+        "credentials": "MD",
+    }
 
 
 def test_read_by_id_with_type_id_and_unknown_is_the_recorded_404(gh):
@@ -40,8 +48,10 @@ def test_recorded_create_with_username_and_email_only(gh):
 def test_create_validates_username_and_email(gh):
     response = gh.admin("POST", "users", json={"email": "x"})
     assert response.status_code == 400
-    assert response.get_json() == [invalid("username", "must not be blank"),
-                                   invalid("email", "must be a well-formed email address")]
+    assert response.get_json() == [
+        invalid("username", "must not be blank"),
+        invalid("email", "must be a well-formed email address"),
+    ]
 
 
 def test_list_is_the_tenant(gh):
@@ -58,11 +68,28 @@ def test_patch_by_username_reaches_the_new_paths(gh):
 def test_user_permissions_get_and_put(gh):
     body = gh.admin("GET", f"user-permissions/{JOHN}").get_json()
     assert body["permissions"] == [
-        {"permissionName": "caregiver", "instanceName": "stage", "type": "SECURITY_ROLE", "primaryRole": True},
-        {"permissionName": "cdt_management", "instanceName": "stage", "type": "SECURITY_POLICY"}]
-    new = [{"permissionName": "physician", "instanceName": "sb-demo", "type": "SECURITY_ROLE", "primaryRole": True},
-           {"permissionName": "cdt_management", "instanceName": "stage", "type": "SECURITY_POLICY",
-            "effectiveDate": "2021-12-01T00:00:00.000Z"}]
+        {
+            "permissionName": "caregiver",
+            "instanceName": "stage",
+            "type": "SECURITY_ROLE",
+            "primaryRole": True,
+        },
+        {"permissionName": "cdt_management", "instanceName": "stage", "type": "SECURITY_POLICY"},
+    ]
+    new = [
+        {
+            "permissionName": "physician",
+            "instanceName": "sb-demo",
+            "type": "SECURITY_ROLE",
+            "primaryRole": True,
+        },
+        {
+            "permissionName": "cdt_management",
+            "instanceName": "stage",
+            "type": "SECURITY_POLICY",
+            "effectiveDate": "2021-12-01T00:00:00.000Z",
+        },
+    ]
     response = gh.admin("PUT", f"user-permissions/{JOHN}", json={"permissions": new})
     assert response.status_code == 200
     assert response.get_json()["permissions"] == new and response.get_json()["updatedAt"] == NOW
@@ -70,31 +97,40 @@ def test_user_permissions_get_and_put(gh):
 
 
 def test_user_permissions_put_checks_the_catalogue(gh):
-    bad = [{"permissionName": "surgeon", "instanceName": "mars", "type": "SECURITY_ROLE"},
-           {"permissionName": "x", "instanceName": "stage", "type": "ROLE"}]
+    bad = [
+        {"permissionName": "surgeon", "instanceName": "mars", "type": "SECURITY_ROLE"},
+        {"permissionName": "x", "instanceName": "stage", "type": "ROLE"},
+    ]
     response = gh.admin("PUT", f"user-permissions/{JOHN}", json={"permissions": bad})
     assert response.status_code == 400
-    assert response.get_json() == [invalid("permissions[1].type", "must be one of SECURITY_ROLE, SECURITY_POLICY")]
+    assert response.get_json() == [
+        invalid("permissions[1].type", "must be one of SECURITY_ROLE, SECURITY_POLICY")
+    ]
     response = gh.admin("PUT", f"user-permissions/{JOHN}", json={"permissions": bad[:1]})
-    assert response.get_json() == [invalid("permissions[0].instanceName", "Instance doesn't exist: mars"),
-                                   invalid("permissions[0].permissionName", "Security role doesn't exist: surgeon")]
+    assert response.get_json() == [
+        invalid("permissions[0].instanceName", "Instance doesn't exist: mars"),
+        invalid("permissions[0].permissionName", "Security role doesn't exist: surgeon"),
+    ]
 
 
 def test_user_territories_get_and_put_all_instances(gh):
     body = gh.admin("GET", f"user-territories/{JOHN}").get_json()
     assert body["territories"] == [
         {"instanceName": "sb-demo", "name": "washington", "territories": ["seattle", "tacoma"]},
-        {"instanceName": "stage", "name": "california", "territories": ["los-angeles"]}]
+        {"instanceName": "stage", "name": "california", "territories": ["los-angeles"]},
+    ]
     put = {"territories": [{"name": "washington", "territories": ["seattle"], "instanceName": "stage"}]}
     response = gh.admin("PUT", f"user-territories/{JOHN}", json=put)
     assert response.status_code == 200
     assert response.get_json()["territories"] == [
-        {"instanceName": "stage", "name": "washington", "territories": ["seattle"]}]
+        {"instanceName": "stage", "name": "washington", "territories": ["seattle"]}
+    ]
     assert gh.get_territories(JOHN).get_json()["territories"] == []
 
 
 def test_user_territories_put_requires_instance_name(gh):
-    response = gh.admin("PUT", f"user-territories/{JOHN}", json={"territories": [{"name": "washington",
-                                                                                 "territories": []}]})
+    response = gh.admin(
+        "PUT", f"user-territories/{JOHN}", json={"territories": [{"name": "washington", "territories": []}]}
+    )
     assert response.status_code == 400
     assert response.get_json() == [invalid("territories[0].instanceName", "must not be blank")]

@@ -16,8 +16,15 @@ def test_default_page_is_0_of_20_in_the_recorded_envelope(welkin):
     assert response.status_code == 200
     body = response.get_json()
     assert list(body) == ["data", "metaInfo"]
-    assert body["metaInfo"] == {"page": 0, "pageSize": 20, "totalElements": 5, "numberOfElements": 5,
-                                "lastPage": True, "firstPage": True, "totalPages": 1}
+    assert body["metaInfo"] == {
+        "page": 0,
+        "pageSize": 20,
+        "totalElements": 5,
+        "numberOfElements": 5,
+        "lastPage": True,
+        "firstPage": True,
+        "totalPages": 1,
+    }
     assert usernames(response) == ACME
 
 
@@ -30,10 +37,21 @@ def test_tenants_are_isolated(welkin_as):
 def test_pages(welkin):
     second = welkin.list_users(page=1, size=2).get_json()
     assert [u["username"] for u in second["data"]] == ["bar", "Foo"]
-    assert second["metaInfo"] == {"page": 1, "pageSize": 2, "totalElements": 5, "numberOfElements": 2,
-                                  "lastPage": False, "firstPage": False, "totalPages": 3}
+    assert second["metaInfo"] == {
+        "page": 1,
+        "pageSize": 2,
+        "totalElements": 5,
+        "numberOfElements": 2,
+        "lastPage": False,
+        "firstPage": False,
+        "totalPages": 3,
+    }
     past = welkin.list_users(page=9, size=2).get_json()
-    assert past["data"] == [] and past["metaInfo"]["lastPage"] is True and past["metaInfo"]["numberOfElements"] == 0
+    assert (
+        past["data"] == []
+        and past["metaInfo"]["lastPage"] is True
+        and past["metaInfo"]["numberOfElements"] == 0
+    )
 
 
 @pytest.mark.parametrize(
@@ -68,19 +86,50 @@ def test_region_filters_look_at_the_path_instance(welkin_as):
     ("query", "expected"),
     [
         ({"page": "-1"}, [invalid("page", "must be greater than or equal to 0")]),
-        ({"size": "0", "page": "x"}, [
-            invalid("page", "Failed to convert value of type 'java.lang.String' to required type 'int'; "
-                            'nested exception is java.lang.NumberFormatException: For input string: "x"'),
-            invalid("size", "must be greater than or equal to 1")]),
-        ({"userState": "GONE"}, [invalid("userState", "Failed to convert value of type 'java.lang.String' to "
-                                         "required type 'UserState'; nested exception is "
-                                         "java.lang.IllegalArgumentException: No enum constant UserState.GONE")]),
-        ({"seatAssigned": "maybe"}, [invalid("seatAssigned", "Failed to convert value of type 'java.lang.String' "
-                                             "to required type 'boolean'; nested exception is "
-                                             "java.lang.IllegalArgumentException: Invalid boolean value [maybe]")]),
+        (
+            {"size": "0", "page": "x"},
+            [
+                invalid(
+                    "page",
+                    "Failed to convert value of type 'java.lang.String' to required type 'int'; "
+                    'nested exception is java.lang.NumberFormatException: For input string: "x"',
+                ),
+                invalid("size", "must be greater than or equal to 1"),
+            ],
+        ),
+        (
+            {"userState": "GONE"},
+            [
+                invalid(
+                    "userState",
+                    "Failed to convert value of type 'java.lang.String' to "
+                    "required type 'UserState'; nested exception is "
+                    "java.lang.IllegalArgumentException: No enum constant UserState.GONE",
+                )
+            ],
+        ),
+        (
+            {"seatAssigned": "maybe"},
+            [
+                invalid(
+                    "seatAssigned",
+                    "Failed to convert value of type 'java.lang.String' "
+                    "to required type 'boolean'; nested exception is "
+                    "java.lang.IllegalArgumentException: Invalid boolean value [maybe]",
+                )
+            ],
+        ),
         ({"sort": "password,asc"}, [invalid("sort", "No property 'password' found for type 'User'")]),
-        ({"sort": "username,up"}, [invalid("sort", "Invalid value 'up' for orders given; Has to be either "
-                                           "'desc' or 'asc' (case insensitive)")]),
+        (
+            {"sort": "username,up"},
+            [
+                invalid(
+                    "sort",
+                    "Invalid value 'up' for orders given; Has to be either "
+                    "'desc' or 'asc' (case insensitive)",
+                )
+            ],
+        ),
     ],
 )
 def test_invalid_queries(welkin, query, expected):

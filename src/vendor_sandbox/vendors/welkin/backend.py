@@ -36,18 +36,29 @@ class WelkinBackend:
         self._tenants = state.collection("tenants")
         self._clients = state.collection("api_clients")
         self._users = state.collection("users")
-        self.tokens = Tokens(self._clients, state.collection("token_requests"), source,
-                             rate_limit=bool(settings.get("WELKIN_TOKEN_RATE_LIMIT", True)))
+        self.tokens = Tokens(
+            self._clients,
+            state.collection("token_requests"),
+            source,
+            rate_limit=bool(settings.get("WELKIN_TOKEN_RATE_LIMIT", True)),
+        )
         for tenant in seed["tenants"]:
-            self._tenants.put(tenant["name"], {
-                **tenant,
-                "instances": {i["name"]: {**i, "id": i.get("id") or source.uuid4()} for i in tenant["instances"]},
-                "regions": {r["name"]: list(r["territories"]) for r in tenant["regions"]},
-            })
+            self._tenants.put(
+                tenant["name"],
+                {
+                    **tenant,
+                    "instances": {
+                        i["name"]: {**i, "id": i.get("id") or source.uuid4()} for i in tenant["instances"]
+                    },
+                    "regions": {r["name"]: list(r["territories"]) for r in tenant["regions"]},
+                },
+            )
         for client in seed["api_clients"]:
             self._clients.put(client["apiClient"], dict(client))
         for fixture in seed["users"]:
-            user = records.from_fixture(fixture, self._tenants.get(fixture["tenant"])["instances"], self._new_ids())
+            user = records.from_fixture(
+                fixture, self._tenants.get(fixture["tenant"])["instances"], self._new_ids()
+            )
             self._claim(_key(user["tenant"], user["id"]), user["tenant"], user["username"], user["email"])
             self._put(user)
 
@@ -81,10 +92,20 @@ class WelkinBackend:
         user_id = self._source.uuid4()
         self._claim(_key(tenant, user_id), tenant, body["username"], body["email"])
         at = self._now()
-        user = records.new_user(user_id, tenant, body, at, self._new_ids(),
-                                instance=catalogue["instances"][instance] if instance else None, role=role)
-        user["territorySet"] = {**user["territorySet"], "createdBy": caller.client_id,
-                                "updatedBy": caller.client_id}
+        user = records.new_user(
+            user_id,
+            tenant,
+            body,
+            at,
+            self._new_ids(),
+            instance=catalogue["instances"][instance] if instance else None,
+            role=role,
+        )
+        user["territorySet"] = {
+            **user["territorySet"],
+            "createdBy": caller.client_id,
+            "updatedBy": caller.client_id,
+        }
         self._put(user)
         return user
 
@@ -114,7 +135,9 @@ class WelkinBackend:
         changed = {k: v for k, v in changes.items() if k != "role" and user.get(k) != v}
         role = changes.get("role")
         primary = next((r for r in user["roles"] if r["instanceName"] == instance and r["primaryRole"]), None)
-        role_changes = role is not None and instance is not None and (primary or {}).get("permissionName") != role
+        role_changes = (
+            role is not None and instance is not None and (primary or {}).get("permissionName") != role
+        )
         if user["userState"] == "PROVISIONED":
             self._require(caller, USER_PROVISION)
         else:
@@ -146,14 +169,19 @@ class WelkinBackend:
         """Replace the user's security policies in `instance`."""
         user = self.get_user(tenant, user_id)
         catalogue = self._tenants.get(tenant)["policies"]
-        unknown = [InvalidField(f"policies[{i}]", f"Security policy doesn't exist: {name}")
-                   for i, name in enumerate(names) if name not in catalogue]
+        unknown = [
+            InvalidField(f"policies[{i}]", f"Security policy doesn't exist: {name}")
+            for i, name in enumerate(names)
+            if name not in catalogue
+        ]
         if unknown:
             raise ValidationFailed(unknown)
         at = self._now()
         kept = {p["permissionName"]: p for p in user["policies"] if p["instanceName"] == instance}
         policies = [p for p in user["policies"] if p["instanceName"] != instance]
-        policies += [kept.get(name) or records.policy_entry(name, instance, at) for name in dict.fromkeys(names)]
+        policies += [
+            kept.get(name) or records.policy_entry(name, instance, at) for name in dict.fromkeys(names)
+        ]
         updated = {**user, "policies": policies, "permissionSet": {**user["permissionSet"], "updatedAt": at}}
         self._put(updated)
         return updated
@@ -170,20 +198,36 @@ class WelkinBackend:
             kind = "roles" if p["type"] == "SECURITY_ROLE" else "policies"
             label = "Security role" if kind == "roles" else "Security policy"
             if p["instanceName"] not in catalogue["instances"]:
-                errors.append(InvalidField(f"permissions[{i}].instanceName",
-                                           f"Instance doesn't exist: {p['instanceName']}"))
+                errors.append(
+                    InvalidField(
+                        f"permissions[{i}].instanceName", f"Instance doesn't exist: {p['instanceName']}"
+                    )
+                )
             if p["permissionName"] not in catalogue[kind]:
-                errors.append(InvalidField(f"permissions[{i}].permissionName",
-                                           f"{label} doesn't exist: {p['permissionName']}"))
+                errors.append(
+                    InvalidField(
+                        f"permissions[{i}].permissionName", f"{label} doesn't exist: {p['permissionName']}"
+                    )
+                )
         if errors:
             raise ValidationFailed(errors)
         at = self._now()
-        roles = [records.role_entry(p["permissionName"], p["instanceName"], p.get("primaryRole", False), at)
-                 for p in permissions if p["type"] == "SECURITY_ROLE"]
-        policies = [records.policy_entry(p["permissionName"], p["instanceName"], at, p.get("effectiveDate"))
-                    for p in permissions if p["type"] == "SECURITY_POLICY"]
-        updated = {**user, "roles": roles, "policies": policies,
-                   "permissionSet": {**user["permissionSet"], "updatedAt": at}}
+        roles = [
+            records.role_entry(p["permissionName"], p["instanceName"], p.get("primaryRole", False), at)
+            for p in permissions
+            if p["type"] == "SECURITY_ROLE"
+        ]
+        policies = [
+            records.policy_entry(p["permissionName"], p["instanceName"], at, p.get("effectiveDate"))
+            for p in permissions
+            if p["type"] == "SECURITY_POLICY"
+        ]
+        updated = {
+            **user,
+            "roles": roles,
+            "policies": policies,
+            "permissionSet": {**user["permissionSet"], "updatedAt": at},
+        }
         self._put(updated)
         return records.permissions_view(updated)
 
@@ -198,14 +242,23 @@ class WelkinBackend:
         for i, region in enumerate(regions):
             name = region.get("instanceName")
             if name is not None and name not in catalogue["instances"]:
-                errors.append(InvalidField(f"territories[{i}].instanceName", f"Instance doesn't exist: {name}"))
+                errors.append(
+                    InvalidField(f"territories[{i}].instanceName", f"Instance doesn't exist: {name}")
+                )
             known = catalogue["regions"].get(region["name"])
             if known is None:
-                errors.append(InvalidField(f"territories[{i}].name", f"Region doesn't exist: {region['name']}"))
+                errors.append(
+                    InvalidField(f"territories[{i}].name", f"Region doesn't exist: {region['name']}")
+                )
                 continue
-            errors += [InvalidField(f"territories[{i}].territories[{j}]",
-                                    f"Territory doesn't exist in region {region['name']}: {t}")
-                       for j, t in enumerate(region["territories"]) if t not in known]
+            errors += [
+                InvalidField(
+                    f"territories[{i}].territories[{j}]",
+                    f"Territory doesn't exist in region {region['name']}: {t}",
+                )
+                for j, t in enumerate(region["territories"])
+                if t not in known
+            ]
         if errors:
             raise ValidationFailed(errors)
         at, by = self._now(), caller.client_id
@@ -218,8 +271,11 @@ class WelkinBackend:
             if old:
                 entry.update(createdAt=old["createdAt"], createdBy=old["createdBy"])
             kept = [t for t in kept if (t["instanceName"], t["name"]) != (where, region["name"])] + [entry]
-        updated = {**user, "territories": kept,
-                   "territorySet": {**user["territorySet"], "updatedAt": at, "updatedBy": by}}
+        updated = {
+            **user,
+            "territories": kept,
+            "territorySet": {**user["territorySet"], "updatedAt": at, "updatedBy": by},
+        }
         self._put(updated)
         return records.territories_view(updated, instance)
 
@@ -227,8 +283,16 @@ class WelkinBackend:
 
     def credentials(self):
         """Every API client, as /_sandbox/credentials lists them."""
-        return [{"name": c["name"], "tenant": c["tenant"], "instances": list(c["instances"]),
-                 "apiClient": c["apiClient"], "secret": c["secret"]} for c in self._clients.list()]
+        return [
+            {
+                "name": c["name"],
+                "tenant": c["tenant"],
+                "instances": list(c["instances"]),
+                "apiClient": c["apiClient"],
+                "secret": c["secret"],
+            }
+            for c in self._clients.list()
+        ]
 
     @staticmethod
     def add_fake_users(seed, fake, count):
@@ -239,16 +303,33 @@ class WelkinBackend:
         for i in range(count):
             first, last = fake.first_name(), fake.last_name()
             created = iso_millis(FAKE_EPOCH + timedelta(minutes=i))
-            users.append({
-                "id": fake.uuid4(), "tenant": tenant["name"], "username": f"{first}.{last}.{i}".lower(),
-                "email": f"{first}.{last}.{i}@example.org".lower(), "firstName": first, "lastName": last,
-                "phone": fake.numerify("+1##########"), "timezone": fake.random_element(
-                    ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")),
-                "userState": fake.random_element(("ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "PROVISIONED")),
-                "seats": ["GENERAL"], "createdAt": created, "instanceAccesses": [instance],
-                "roles": [{"permissionName": fake.random_element(tenant["roles"]), "instanceName": instance,
-                           "primaryRole": True}],
-            })
+            users.append(
+                {
+                    "id": fake.uuid4(),
+                    "tenant": tenant["name"],
+                    "username": f"{first}.{last}.{i}".lower(),
+                    "email": f"{first}.{last}.{i}@example.org".lower(),
+                    "firstName": first,
+                    "lastName": last,
+                    "phone": fake.numerify("+1##########"),
+                    "timezone": fake.random_element(
+                        ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
+                    ),
+                    "userState": fake.random_element(
+                        ("ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "PROVISIONED")
+                    ),
+                    "seats": ["GENERAL"],
+                    "createdAt": created,
+                    "instanceAccesses": [instance],
+                    "roles": [
+                        {
+                            "permissionName": fake.random_element(tenant["roles"]),
+                            "instanceName": instance,
+                            "primaryRole": True,
+                        }
+                    ],
+                }
+            )
         seed["users"] = users
 
     # ---- helpers -----------------------------------------------------------------------
@@ -271,8 +352,11 @@ class WelkinBackend:
                 claimed.append((unique, _unique(tenant, value)))
 
         def released(old):
-            return [(unique, _unique(tenant, old[unique])) for unique, value in (("username", username),
-                    ("email", email)) if value is not None and _unique(tenant, value) != _unique(tenant, old[unique])]
+            return [
+                (unique, _unique(tenant, old[unique]))
+                for unique, value in (("username", username), ("email", email))
+                if value is not None and _unique(tenant, value) != _unique(tenant, old[unique])
+            ]
 
         return released
 

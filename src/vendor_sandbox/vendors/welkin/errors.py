@@ -168,8 +168,9 @@ def render_error(error):
         else:
             code, message = GENERIC.get(status, (f"HTTP_{status}", message))
             message = message.format(method=request.method)
-        elements = [{"errorCode": code, "componentType": "GENERAL", "message": message, "details": {},
-                     "date": _now()}]
+        elements = [
+            {"errorCode": code, "componentType": "GENERAL", "message": message, "details": {}, "date": _now()}
+        ]
     response = current_app.json.response(elements)
     response.status_code = status
     response.headers.extend(headers)
@@ -180,10 +181,19 @@ def _element(error):
     details = error.details
     if isinstance(error, AccessRestricted) and "welkin_caller" in g:
         caller = g.welkin_caller
-        details = {"clientId": caller.client_id, "clientName": caller.client_name, "clientType": "API_CLIENT",
-                   "organizationName": caller.tenant, "requestURI": _request_uri()}
-    element = {"errorCode": error.code, "componentType": error.component, "message": error.message,
-               "details": details}
+        details = {
+            "clientId": caller.client_id,
+            "clientName": caller.client_name,
+            "clientType": "API_CLIENT",
+            "organizationName": caller.tenant,
+            "requestURI": _request_uri(),
+        }
+    element = {
+        "errorCode": error.code,
+        "componentType": error.component,
+        "message": error.message,
+        "details": details,
+    }
     if error.dated:
         element["date"] = _now()
     return element

@@ -35,7 +35,9 @@ class WelkinParser(VendorParser):
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
         (messages,) = error.messages.values()
         component = getattr(schema, "COMPONENT", "USER")
-        raise ValidationFailed([InvalidField(path, message, component) for path, message in _flatten(messages)])
+        raise ValidationFailed(
+            [InvalidField(path, message, component) for path, message in _flatten(messages)]
+        )
 
 
 def _flatten(messages, prefix=""):
@@ -76,10 +78,13 @@ class WelkinBlueprint(VendorBlueprint):
 def register_error_responses(api):
     """One response component per status: cheaper than a schema instance per operation."""
     for status, description in ERROR_DESCRIPTIONS.items():
-        api.spec.components.response(f"WelkinError{status}", {
-            "description": description,
-            "content": {"application/json": {"schema": WelkinErrorSchema(many=True)}},
-        })
+        api.spec.components.response(
+            f"WelkinError{status}",
+            {
+                "description": description,
+                "content": {"application/json": {"schema": WelkinErrorSchema(many=True)}},
+            },
+        )
 
 
 ERROR_DESCRIPTIONS = {

@@ -7,21 +7,24 @@ from ...store import get_backend
 from .auth import authenticate, requires
 from .backend import USER_ATTRIBUTES, USER_PROVISION, USER_REGIONS, USER_SECURITY
 from .http import WelkinBlueprint
+from .pagination import UserListQuerySchema, UserListSchema
 from .schemas import (
     LegacyPermissionsSchema,
     LegacyTerritoriesSchema,
     LegacyUserCreateSchema,
     LegacyUserUpdateSchema,
-    UserListQuerySchema,
-    UserListSchema,
     UserLookupQuerySchema,
     UserPermissionsSchema,
     UserSchema,
     UserTerritoriesSchema,
 )
 
-blp = WelkinBlueprint("welkin-admin", __name__, url_prefix="/welkin",
-                      description="Legacy tenant-level admin API (api.live.welkincloud.io)")
+blp = WelkinBlueprint(
+    "welkin-admin",
+    __name__,
+    url_prefix="/welkin",
+    description="Legacy tenant-level admin API (api.live.welkincloud.io)",
+)
 blp.before_request(authenticate)
 
 

@@ -7,6 +7,7 @@ from ...store import get_backend
 from .auth import authenticate, requires
 from .backend import USER_ATTRIBUTES, USER_PROVISION, USER_REGIONS, USER_SECURITY
 from .http import WelkinBlueprint
+from .pagination import UserListQuerySchema, UserListSchema
 from .schemas import (
     LegacyTokenRequestSchema,
     LegacyTokenSchema,
@@ -15,17 +16,20 @@ from .schemas import (
     TokenRequestSchema,
     TokenSchema,
     UserCreateSchema,
-    UserListQuerySchema,
-    UserListSchema,
     UserSchema,
     UserTerritoriesSchema,
     UserUpdateSchema,
 )
 
-auth_blp = WelkinBlueprint("welkin-auth", __name__, url_prefix="/welkin",
-                           description="Tokens for API clients (valid 1 hour)")
-blp = WelkinBlueprint("welkin-users", __name__, url_prefix="/welkin",
-                      description="Care team users of one instance, their policies and territories")
+auth_blp = WelkinBlueprint(
+    "welkin-auth", __name__, url_prefix="/welkin", description="Tokens for API clients (valid 1 hour)"
+)
+blp = WelkinBlueprint(
+    "welkin-users",
+    __name__,
+    url_prefix="/welkin",
+    description="Care team users of one instance, their policies and territories",
+)
 blp.before_request(authenticate)
 
 
@@ -35,8 +39,9 @@ def backend():
 
 @auth_blp.route("/auth/token")
 class Token(MethodView):
-    @auth_blp.arguments(TokenRequestSchema, example={"secret": "your-api-client-secret",
-                                                     "apiClient": "your-api-client-key"})
+    @auth_blp.arguments(
+        TokenRequestSchema, example={"secret": "your-api-client-secret", "apiClient": "your-api-client-key"}
+    )
     @auth_blp.response(200, TokenSchema)
     @auth_blp.errors(400, 401, 429)
     @auth_blp.doc(security=[])
@@ -65,9 +70,17 @@ class LegacyToken(MethodView):
 
 @blp.route("/<tenant>/<instance>/users")
 class Users(MethodView):
-    @blp.arguments(UserCreateSchema, example={
-        "firstName": "Alex", "lastName": "Johnson", "email": "alex.johnson@acme-health.com",
-        "username": "alex.johnson", "role": "care-coordinator", "timezone": "America/Chicago"})
+    @blp.arguments(
+        UserCreateSchema,
+        example={
+            "firstName": "Alex",
+            "lastName": "Johnson",
+            "email": "alex.johnson@acme-health.com",
+            "username": "alex.johnson",
+            "role": "care-coordinator",
+            "timezone": "America/Chicago",
+        },
+    )
     @blp.response(201, UserSchema)
     @blp.errors(400, 401, 403, 404)
     @requires(USER_PROVISION)
@@ -114,7 +127,9 @@ class UsersById(MethodView):
 
 @blp.route("/<tenant>/<instance>/users/<userId>/policies")
 class UserPolicies(MethodView):
-    @blp.arguments(PoliciesSchema, example={"policies": ["read-patients", "write-encounters", "read-assessments"]})
+    @blp.arguments(
+        PoliciesSchema, example={"policies": ["read-patients", "write-encounters", "read-assessments"]}
+    )
     @blp.response(200, UserSchema)
     @blp.errors(400, 401, 403, 404)
     @requires(USER_SECURITY)
@@ -134,8 +149,10 @@ class UserTerritories(MethodView):
         """Get user territories"""
         return backend().get_territories(tenant, userId, instance)
 
-    @blp.arguments(TerritoriesUpdateSchema, example={
-        "territories": [{"name": "east-coast", "territories": ["New York", "Massachusetts"]}]})
+    @blp.arguments(
+        TerritoriesUpdateSchema,
+        example={"territories": [{"name": "east-coast", "territories": ["New York", "Massachusetts"]}]},
+    )
     @blp.response(200, UserTerritoriesSchema)
     @blp.errors(400, 401, 403, 404)
     @requires(USER_REGIONS)

@@ -3,7 +3,6 @@
 import zoneinfo
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
-from webargs.fields import DelimitedList
 
 from .errors import MUST_NOT_BLANK
 
@@ -36,27 +35,39 @@ def text(required=False, nullable=None, validators=(), **kwargs):
 
 
 def flag(**kwargs):
-    return fields.Boolean(error_messages={"invalid": "must be a boolean", "null": "must not be null"}, **kwargs)
+    return fields.Boolean(
+        error_messages={"invalid": "must be a boolean", "null": "must not be null"}, **kwargs
+    )
 
 
 def string_list(required=False, **kwargs):
     return fields.List(
-        text(required=True), required=required,
-        error_messages={"required": "must not be null", "null": "must not be null", "invalid": "must be an array"},
+        text(required=True),
+        required=required,
+        error_messages={
+            "required": "must not be null",
+            "null": "must not be null",
+            "invalid": "must be an array",
+        },
         **kwargs,
     )
 
 
 def email(required=False):
-    return text(required=required, nullable=False,
-                validators=[validate.Email(error="must be a well-formed email address")],
-                metadata={"format": "email"})
+    return text(
+        required=required,
+        nullable=False,
+        validators=[validate.Email(error="must be a well-formed email address")],
+        metadata={"format": "email"},
+    )
 
 
 def phone():
     message = 'must match "{}"'.format(E164.replace("{", "{{").replace("}", "}}"))
-    return text(validators=[validate.Regexp(E164, error=message)],
-                metadata={"description": "E.164, e.g. +15552009845"})
+    return text(
+        validators=[validate.Regexp(E164, error=message)],
+        metadata={"description": "E.164, e.g. +15552009845"},
+    )
 
 
 def timezone():
@@ -77,6 +88,7 @@ class WelkinSchema(Schema):
 
 
 # ---- requests -----------------------------------------------------------------------------
+
 
 class TokenRequestSchema(WelkinSchema):
     COMPONENT = "AUTH"
@@ -145,13 +157,21 @@ class LegacyUserUpdateSchema(WelkinSchema):
 
 
 class UserUpdateSchema(LegacyUserUpdateSchema):
-    role = text(nullable=False, validators=[not_blank],
-                metadata={"description": "Replaces the user's primary role in this instance"})
+    role = text(
+        nullable=False,
+        validators=[not_blank],
+        metadata={"description": "Replaces the user's primary role in this instance"},
+    )
 
 
 class PoliciesSchema(WelkinSchema):
-    policies = string_list(required=True, metadata={
-        "description": "Array of policy name strings", "example": ["read-patients", "write-encounters"]})
+    policies = string_list(
+        required=True,
+        metadata={
+            "description": "Array of policy name strings",
+            "example": ["read-patients", "write-encounters"],
+        },
+    )
 
 
 class RegionAssignmentSchema(WelkinSchema):
@@ -160,8 +180,15 @@ class RegionAssignmentSchema(WelkinSchema):
 
 
 class TerritoriesUpdateSchema(WelkinSchema):
-    territories = fields.List(fields.Nested(RegionAssignmentSchema), required=True, error_messages={
-        "required": "must not be null", "null": "must not be null", "invalid": "must be an array"})
+    territories = fields.List(
+        fields.Nested(RegionAssignmentSchema),
+        required=True,
+        error_messages={
+            "required": "must not be null",
+            "null": "must not be null",
+            "invalid": "must be an array",
+        },
+    )
 
 
 class LegacyRegionAssignmentSchema(RegionAssignmentSchema):
@@ -169,59 +196,38 @@ class LegacyRegionAssignmentSchema(RegionAssignmentSchema):
 
 
 class LegacyTerritoriesSchema(WelkinSchema):
-    territories = fields.List(fields.Nested(LegacyRegionAssignmentSchema), required=True, error_messages={
-        "required": "must not be null", "null": "must not be null", "invalid": "must be an array"})
+    territories = fields.List(
+        fields.Nested(LegacyRegionAssignmentSchema),
+        required=True,
+        error_messages={
+            "required": "must not be null",
+            "null": "must not be null",
+            "invalid": "must be an array",
+        },
+    )
 
 
 class PermissionAssignmentSchema(WelkinSchema):
     permissionName = text(required=True)
     instanceName = text(required=True)
-    type = text(required=True, validators=[validate.OneOf(
-        PERMISSION_TYPES, error="must be one of SECURITY_ROLE, SECURITY_POLICY")])
+    type = text(
+        required=True,
+        validators=[validate.OneOf(PERMISSION_TYPES, error="must be one of SECURITY_ROLE, SECURITY_POLICY")],
+    )
     primaryRole = flag()
     effectiveDate = text(metadata={"format": "date-time"})
 
 
 class LegacyPermissionsSchema(WelkinSchema):
-    permissions = fields.List(fields.Nested(PermissionAssignmentSchema), required=True, error_messages={
-        "required": "must not be null", "null": "must not be null", "invalid": "must be an array"})
-
-
-def _conversion(java_type, nested):
-    return f"Failed to convert value of type 'java.lang.String' to required type '{java_type}'; " \
-           f"nested exception is {nested}"
-
-
-def _query_int(minimum, default, description):
-    return fields.Integer(
-        load_default=default, validate=validate.Range(min=minimum, error=f"must be greater than or equal to {minimum}"),
-        error_messages={"invalid": _conversion("int", 'java.lang.NumberFormatException: For input string: "{input}"')},
-        metadata={"description": description})
-
-
-def _query_flag(description):
-    return fields.Boolean(
-        error_messages={"invalid": _conversion(
-            "boolean", "java.lang.IllegalArgumentException: Invalid boolean value [{input}]")},
-        metadata={"description": description})
-
-
-class UserListQuerySchema(WelkinSchema):
-    page = _query_int(0, 0, "Page number (default: 0)")
-    size = _query_int(1, 20, "Results per page (default: 20)")
-    search = fields.String(metadata={"description": "Filter by name or email"})
-    email = fields.String()
-    ids = DelimitedList(fields.String(), metadata={"description": "uuid,uuid,..."})
-    firstName = fields.String()
-    lastName = fields.String()
-    region = fields.String()
-    territories = DelimitedList(fields.String(), metadata={"description": "Works only with the region filter"})
-    roleName = fields.String()
-    userState = fields.String(validate=validate.OneOf(USER_STATES, error=_conversion(
-        "UserState", "java.lang.IllegalArgumentException: No enum constant UserState.{input}")))
-    seatAssigned = _query_flag("Only users with (true) or without (false) a seat")
-    includeDeleted = _query_flag("Users are never deleted in the sandbox")
-    sort = fields.String(metadata={"description": "field,asc|desc (e.g. createdAt,desc)"})
+    permissions = fields.List(
+        fields.Nested(PermissionAssignmentSchema),
+        required=True,
+        error_messages={
+            "required": "must not be null",
+            "null": "must not be null",
+            "invalid": "must be an array",
+        },
+    )
 
 
 class UserLookupQuerySchema(WelkinSchema):
@@ -230,9 +236,12 @@ class UserLookupQuerySchema(WelkinSchema):
 
 # ---- responses ----------------------------------------------------------------------------
 
+
 class TokenSchema(Schema):
     token = fields.String(required=True, metadata={"example": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9..."})
-    expiresAt = fields.String(required=True, metadata={"format": "date-time", "example": "2026-03-19T14:00:00Z"})
+    expiresAt = fields.String(
+        required=True, metadata={"format": "date-time", "example": "2026-03-19T14:00:00Z"}
+    )
 
 
 class LegacyTokenSchema(Schema):
@@ -309,21 +318,6 @@ class UserSchema(Schema):
     allowedToReceiveCalls = fields.Boolean()
     userAttributes = fields.Dict()
     root_user = fields.Boolean(attribute="_root_user", data_key="_root_user")
-
-
-class MetaInfoSchema(Schema):
-    page = fields.Integer()
-    pageSize = fields.Integer()
-    totalElements = fields.Integer()
-    numberOfElements = fields.Integer()
-    lastPage = fields.Boolean()
-    firstPage = fields.Boolean()
-    totalPages = fields.Integer()
-
-
-class UserListSchema(Schema):
-    data = fields.List(fields.Nested(UserSchema))
-    metaInfo = fields.Nested(MetaInfoSchema)
 
 
 class RegionSchema(Schema):

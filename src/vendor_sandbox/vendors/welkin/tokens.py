@@ -59,14 +59,20 @@ class Tokens:
             "exp": int(expires.timestamp()),
             "iat": int(now.timestamp()),
         }
-        return {"token": jwt.encode(claims, self._key, algorithm="HS256"),
-                "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ")}
+        return {
+            "token": jwt.encode(claims, self._key, algorithm="HS256"),
+            "expiresAt": expires.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
 
     def authenticate(self, token):
         """The Caller a Bearer token stands for."""
         try:
-            claims = jwt.decode(token, self._key, algorithms=["HS256"],
-                                options={"verify_exp": False, "require": ["exp", "cognito:username"]})
+            claims = jwt.decode(
+                token,
+                self._key,
+                algorithms=["HS256"],
+                options={"verify_exp": False, "require": ["exp", "cognito:username"]},
+            )
         except jwt.PyJWTError:
             raise NotValidJsonWebToken() from None
         client = self._clients.get(claims["cognito:username"])
@@ -75,8 +81,13 @@ class Tokens:
         # our clock, not the wall clock: a frozen or moved sandbox clock decides expiry
         if self._source.now().timestamp() >= claims["exp"]:
             raise TokenExpired()
-        return Caller(client["id"], client["apiClient"], client["tenant"], frozenset(client["instances"]),
-                      frozenset(client.get("permissions", ())))
+        return Caller(
+            client["id"],
+            client["apiClient"],
+            client["tenant"],
+            frozenset(client["instances"]),
+            frozenset(client.get("permissions", ())),
+        )
 
     def _count(self, api_client, now):
         if not self._rate_limit:
