@@ -20,3 +20,5 @@ class DefaultConfig:
     STATE_FILE = None  # a snapshot (GET /_sandbox/state) the default namespace starts from
     # Flask: JSON as the vendors write it, keys in the order we build them
     JSON_SORT_KEYS = False
+    # Welkin blocks an API client for 5 minutes after 100 token requests in 5 minutes
+    WELKIN_TOKEN_RATE_LIMIT = True

@@ -33,7 +33,9 @@ def before_vendor_request():
         return apply_fault(rule)
     if request.method == "OPTIONS" and request.url_rule is not None and request.url_rule.provide_automatic_options:
         # before the vendor's credential check: preflights carry no credentials
-        return current_app.make_default_options_response()
+        response = current_app.make_default_options_response()
+        response.status_code = getattr(vendor, "OPTIONS_STATUS", 204)
+        return response
     return None
 
 

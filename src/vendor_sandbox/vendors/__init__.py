@@ -4,6 +4,8 @@ Each vendor package exposes the same names (see `hipp/__init__.py`):
 - NAME ("hipp"), URL_PREFIX ("/hipp"): every request under the prefix is that vendor's, and
   every failure there is rendered by its `render_error(error)` (its own errors, SandboxError,
   werkzeug HTTPExceptions such as unrouted 404/405 and 413, and unexpected exceptions as 500);
+- BASE_URL: the sandbox path standing for the vendor's real base URL; OPTIONS_STATUS (optional,
+  204 by default): the status of an automatic OPTIONS answer;
 - init_app(app) -> its VendorApi, with its blueprints registered (one OpenAPI document each);
 - Backend(state, source, seed, settings): the vendor's rules, no Flask; `settings` is a read-only
   copy of the app config (vendor settings are prefixed with the vendor's name, e.g. ZUS_...). Every piece of mutable state lives
@@ -12,6 +14,6 @@ Each vendor package exposes the same names (see `hipp/__init__.py`):
   /_sandbox/credentials) and the static `add_fake_users(seed, fake, count)`.
 """
 
-from . import hipp, nabla
+from . import hipp, nabla, welkin
 
-VENDORS = (hipp, nabla)
+VENDORS = (hipp, nabla, welkin)

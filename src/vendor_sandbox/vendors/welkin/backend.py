@@ -1,0 +1,380 @@
+"""Welkin's rules: tenants (isolated worlds) with instances, API clients, users and their
+roles, security policies, regions and territories.
+
+Not emulated: deleting users and the full-replace PUT of the legacy admin API, user invitations
+(users stay PROVISIONED until the fixtures say otherwise), application-access editing, patients.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+from ...ids import iso_millis
+from . import records
+from .errors import (
+    NOT_PROVISIONED,
+    AccessRestricted,
+    InstanceNotFound,
+    InvalidField,
+    UserAlreadyExists,
+    UserNotFound,
+    ValidationFailed,
+)
+from .pagination import matches, page_of, sort_users
+from .tokens import Tokens
+
+USER_PROVISION = "USER_PROVISION"
+USER_ATTRIBUTES = "USER_ATTRIBUTES"
+USER_SECURITY = "USER_SECURITY"
+USER_REGIONS = "USER_REGIONS"
+# what Admin Access -> User Attributes may change once a user has left PROVISIONED
+ATTRIBUTE_FIELDS = frozenset({"credentials", "timezone", "locale", "customUserAttributes"})
+FAKE_EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
+
+
+class WelkinBackend:
+    def __init__(self, state, source, seed, settings):
+        self._source = source
+        self._tenants = state.collection("tenants")
+        self._clients = state.collection("api_clients")
+        self._users = state.collection("users")
+        self.tokens = Tokens(
+            self._clients,
+            state.collection("token_requests"),
+            source,
+            rate_limit=bool(settings.get("WELKIN_TOKEN_RATE_LIMIT", True)),
+        )
+        for tenant in seed["tenants"]:
+            self._tenants.put(
+                tenant["name"],
+                {
+                    **tenant,
+                    "instances": {
+                        i["name"]: {**i, "id": i.get("id") or source.uuid4()} for i in tenant["instances"]
+                    },
+                    "regions": {r["name"]: list(r["territories"]) for r in tenant["regions"]},
+                },
+            )
+        for client in seed["api_clients"]:
+            self._clients.put(client["apiClient"], dict(client))
+        for fixture in seed["users"]:
+            user = records.from_fixture(
+                fixture, self._tenants.get(fixture["tenant"])["instances"], self._new_ids()
+            )
+            self._claim(_key(user["tenant"], user["id"]), user["tenant"], user["username"], user["email"])
+            self._put(user)
+
+    # ---- auth ---------------------------------------------------------------------------
+
+    def issue_token(self, body, tenant=None, api_client=None):
+        return self.tokens.issue(api_client or body["apiClient"], body["secret"], tenant)
+
+    def authenticate(self, token):
+        return self.tokens.authenticate(token)
+
+    def authorize(self, caller, tenant, instance=None, permissions=()):
+        """403 for another tenant or an instance the client may not use; 404 for an unknown instance."""
+        if tenant != caller.tenant:
+            raise AccessRestricted()
+        if instance is not None:
+            if instance not in self._tenants.get(tenant)["instances"]:
+                raise InstanceNotFound()
+            if instance not in caller.instances:
+                raise AccessRestricted()
+        if permissions and not caller.permissions & set(permissions):
+            raise AccessRestricted()
+
+    # ---- users --------------------------------------------------------------------------
+
+    def create_user(self, caller, tenant, body, instance=None):
+        catalogue = self._tenants.get(tenant)
+        role = body.get("role")
+        if role is not None and role not in catalogue["roles"]:
+            raise ValidationFailed([InvalidField("role", f"Security role doesn't exist: {role}")])
+        user_id = self._source.uuid4()
+        self._claim(_key(tenant, user_id), tenant, body["username"], body["email"])
+        at = self._now()
+        user = records.new_user(
+            user_id,
+            tenant,
+            body,
+            at,
+            self._new_ids(),
+            instance=catalogue["instances"][instance] if instance else None,
+            role=role,
+        )
+        user["territorySet"] = {
+            **user["territorySet"],
+            "createdBy": caller.client_id,
+            "updatedBy": caller.client_id,
+        }
+        self._put(user)
+        return user
+
+    def list_users(self, tenant, query, instance=None):
+        users = [u for u in self._users.list("tenant", tenant) if matches(u, query, instance)]
+        return page_of(sort_users(users, query.get("sort")), query["page"], query["size"])
+
+    def get_user(self, tenant, user_id):
+        user = self._users.get(_key(tenant, user_id))
+        if user is None:
+            raise UserNotFound()
+        return user
+
+    def find_user(self, tenant, id_or_username, by_id=False):
+        """The legacy lookup: by UUID with `type=ID`, else by username."""
+        if by_id:
+            return self.get_user(tenant, id_or_username)
+        key = self._users.owner("username", _unique(tenant, id_or_username))
+        user = key and self._users.get(key)
+        if not user:
+            raise UserNotFound()
+        return user
+
+    def update_user(self, caller, tenant, user_id, changes, instance=None):
+        """Partial merge; a user past PROVISIONED keeps all but its attributes (credentials...)."""
+        user = self.get_user(tenant, user_id)
+        changed = {k: v for k, v in changes.items() if k != "role" and user.get(k) != v}
+        role = changes.get("role")
+        primary = next((r for r in user["roles"] if r["instanceName"] == instance and r["primaryRole"]), None)
+        role_changes = (
+            role is not None and instance is not None and (primary or {}).get("permissionName") != role
+        )
+        if user["userState"] == "PROVISIONED":
+            self._require(caller, USER_PROVISION)
+        else:
+            self._require(caller, USER_ATTRIBUTES)
+            fixed = [k for k in changes if k in changed and k not in ATTRIBUTE_FIELDS]
+            if role_changes:
+                fixed.append("role")
+            if fixed:
+                raise ValidationFailed([InvalidField(k, NOT_PROVISIONED) for k in fixed])
+        if role_changes and role not in self._tenants.get(tenant)["roles"]:
+            raise ValidationFailed([InvalidField("role", f"Security role doesn't exist: {role}")])
+        key = _key(tenant, user_id)
+        released = self._claim(key, tenant, changed.get("username"), changed.get("email"))
+        at = self._now()
+        updated = {k: v for k, v in user.items() if not (k in changed and changed[k] is None)}
+        updated.update({k: v for k, v in changed.items() if v is not None})
+        if role_changes:
+            roles = [r for r in user["roles"] if r is not primary]
+            updated["roles"] = [*roles, records.role_entry(role, instance, True, at)]
+        updated["updatedAt"] = at
+        self._put(updated)
+        for unique, value in released(user):
+            self._users.release(unique, value)
+        return updated
+
+    # ---- policies, roles, territories --------------------------------------------------
+
+    def set_policies(self, tenant, instance, user_id, names):
+        """Replace the user's security policies in `instance`."""
+        user = self.get_user(tenant, user_id)
+        catalogue = self._tenants.get(tenant)["policies"]
+        unknown = [
+            InvalidField(f"policies[{i}]", f"Security policy doesn't exist: {name}")
+            for i, name in enumerate(names)
+            if name not in catalogue
+        ]
+        if unknown:
+            raise ValidationFailed(unknown)
+        at = self._now()
+        kept = {p["permissionName"]: p for p in user["policies"] if p["instanceName"] == instance}
+        policies = [p for p in user["policies"] if p["instanceName"] != instance]
+        policies += [
+            kept.get(name) or records.policy_entry(name, instance, at) for name in dict.fromkeys(names)
+        ]
+        updated = {**user, "policies": policies, "permissionSet": {**user["permissionSet"], "updatedAt": at}}
+        self._put(updated)
+        return updated
+
+    def get_permissions(self, tenant, user_id):
+        return records.permissions_view(self.get_user(tenant, user_id))
+
+    def put_permissions(self, tenant, user_id, permissions):
+        """The legacy user-permissions PUT: replaces every role and policy, all instances."""
+        user = self.get_user(tenant, user_id)
+        catalogue = self._tenants.get(tenant)
+        errors = []
+        for i, p in enumerate(permissions):
+            kind = "roles" if p["type"] == "SECURITY_ROLE" else "policies"
+            label = "Security role" if kind == "roles" else "Security policy"
+            if p["instanceName"] not in catalogue["instances"]:
+                errors.append(
+                    InvalidField(
+                        f"permissions[{i}].instanceName", f"Instance doesn't exist: {p['instanceName']}"
+                    )
+                )
+            if p["permissionName"] not in catalogue[kind]:
+                errors.append(
+                    InvalidField(
+                        f"permissions[{i}].permissionName", f"{label} doesn't exist: {p['permissionName']}"
+                    )
+                )
+        if errors:
+            raise ValidationFailed(errors)
+        at = self._now()
+        roles = [
+            records.role_entry(p["permissionName"], p["instanceName"], p.get("primaryRole", False), at)
+            for p in permissions
+            if p["type"] == "SECURITY_ROLE"
+        ]
+        policies = [
+            records.policy_entry(p["permissionName"], p["instanceName"], at, p.get("effectiveDate"))
+            for p in permissions
+            if p["type"] == "SECURITY_POLICY"
+        ]
+        updated = {
+            **user,
+            "roles": roles,
+            "policies": policies,
+            "permissionSet": {**user["permissionSet"], "updatedAt": at},
+        }
+        self._put(updated)
+        return records.permissions_view(updated)
+
+    def get_territories(self, tenant, user_id, instance=None):
+        return records.territories_view(self.get_user(tenant, user_id), instance)
+
+    def set_territories(self, caller, tenant, user_id, regions, instance=None):
+        """Replace the user's regions in `instance` (new API) or in every instance (legacy PUT)."""
+        user = self.get_user(tenant, user_id)
+        catalogue = self._tenants.get(tenant)
+        errors = []
+        for i, region in enumerate(regions):
+            name = region.get("instanceName")
+            if name is not None and name not in catalogue["instances"]:
+                errors.append(
+                    InvalidField(f"territories[{i}].instanceName", f"Instance doesn't exist: {name}")
+                )
+            known = catalogue["regions"].get(region["name"])
+            if known is None:
+                errors.append(
+                    InvalidField(f"territories[{i}].name", f"Region doesn't exist: {region['name']}")
+                )
+                continue
+            errors += [
+                InvalidField(
+                    f"territories[{i}].territories[{j}]",
+                    f"Territory doesn't exist in region {region['name']}: {t}",
+                )
+                for j, t in enumerate(region["territories"])
+                if t not in known
+            ]
+        if errors:
+            raise ValidationFailed(errors)
+        at, by = self._now(), caller.client_id
+        previous = {(t["instanceName"], t["name"]): t for t in user["territories"]}
+        kept = [t for t in user["territories"] if instance is not None and t["instanceName"] != instance]
+        for region in regions:
+            where = instance or region["instanceName"]
+            entry = records.territory_entry(region["name"], region["territories"], where, at, by)
+            old = previous.get((where, region["name"]))
+            if old:
+                entry.update(createdAt=old["createdAt"], createdBy=old["createdBy"])
+            kept = [t for t in kept if (t["instanceName"], t["name"]) != (where, region["name"])] + [entry]
+        updated = {
+            **user,
+            "territories": kept,
+            "territorySet": {**user["territorySet"], "updatedAt": at, "updatedBy": by},
+        }
+        self._put(updated)
+        return records.territories_view(updated, instance)
+
+    # ---- sandbox -----------------------------------------------------------------------
+
+    def credentials(self):
+        """Every API client, as /_sandbox/credentials lists them."""
+        return [
+            {
+                "name": c["name"],
+                "tenant": c["tenant"],
+                "instances": list(c["instances"]),
+                "apiClient": c["apiClient"],
+                "secret": c["secret"],
+            }
+            for c in self._clients.list()
+        ]
+
+    @staticmethod
+    def add_fake_users(seed, fake, count):
+        """Append `count` Faker users to the first tenant, each with a role in its first instance."""
+        tenant = seed["tenants"][0]
+        instance = tenant["instances"][0]["name"]
+        users = list(seed["users"])
+        for i in range(count):
+            first, last = fake.first_name(), fake.last_name()
+            created = iso_millis(FAKE_EPOCH + timedelta(minutes=i))
+            users.append(
+                {
+                    "id": fake.uuid4(),
+                    "tenant": tenant["name"],
+                    "username": f"{first}.{last}.{i}".lower(),
+                    "email": f"{first}.{last}.{i}@example.org".lower(),
+                    "firstName": first,
+                    "lastName": last,
+                    "phone": fake.numerify("+1##########"),
+                    "timezone": fake.random_element(
+                        ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
+                    ),
+                    "userState": fake.random_element(
+                        ("ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "PROVISIONED")
+                    ),
+                    "seats": ["GENERAL"],
+                    "createdAt": created,
+                    "instanceAccesses": [instance],
+                    "roles": [
+                        {
+                            "permissionName": fake.random_element(tenant["roles"]),
+                            "instanceName": instance,
+                            "primaryRole": True,
+                        }
+                    ],
+                }
+            )
+        seed["users"] = users
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _put(self, user):
+        self._users.put(_key(user["tenant"], user["id"]), user, index={"tenant": user["tenant"]})
+
+    def _claim(self, key, tenant, username=None, email=None):
+        """Claim a username and e-mail for `key`, all or nothing; returns what to release later."""
+        claimed = []
+        for unique, value in (("username", username), ("email", email)):
+            if value is None:
+                continue
+            owned = self._users.owner(unique, _unique(tenant, value)) == key
+            if not self._users.claim(unique, _unique(tenant, value), key):
+                for pair in claimed:
+                    self._users.release(*pair)
+                raise UserAlreadyExists({unique: value})
+            if not owned:
+                claimed.append((unique, _unique(tenant, value)))
+
+        def released(old):
+            return [
+                (unique, _unique(tenant, old[unique]))
+                for unique, value in (("username", username), ("email", email))
+                if value is not None and _unique(tenant, value) != _unique(tenant, old[unique])
+            ]
+
+        return released
+
+    def _new_ids(self):
+        return {name: self._source.uuid4() for name in ("applicationAccess", "permissionSet", "territorySet")}
+
+    def _now(self):
+        return iso_millis(self._source.now())
+
+    @staticmethod
+    def _require(caller, permission):
+        if permission not in caller.permissions:
+            raise AccessRestricted()
+
+
+def _key(tenant, user_id):
+    return f"{tenant}/{user_id}"
+
+
+def _unique(tenant, value):
+    return f"{tenant}|{value.casefold()}"

@@ -1,0 +1,110 @@
+"""The legacy admin routes that existing client libraries still call, on the same state."""
+
+from flask import g
+from flask.views import MethodView
+
+from ...store import get_backend
+from .auth import authenticate, requires
+from .backend import USER_ATTRIBUTES, USER_PROVISION, USER_REGIONS, USER_SECURITY
+from .http import WelkinBlueprint
+from .pagination import UserListQuerySchema, UserListSchema
+from .schemas import (
+    LegacyPermissionsSchema,
+    LegacyTerritoriesSchema,
+    LegacyUserCreateSchema,
+    LegacyUserUpdateSchema,
+    UserLookupQuerySchema,
+    UserPermissionsSchema,
+    UserSchema,
+    UserTerritoriesSchema,
+)
+
+blp = WelkinBlueprint(
+    "welkin-admin",
+    __name__,
+    url_prefix="/welkin",
+    description="Legacy tenant-level admin API (api.live.welkincloud.io)",
+)
+blp.before_request(authenticate)
+
+
+def backend():
+    return get_backend("welkin")
+
+
+@blp.route("/<tenant>/admin/users")
+class AdminUsers(MethodView):
+    @blp.arguments(LegacyUserCreateSchema, example={"username": "bar", "email": "bar@foo.com"})
+    @blp.response(201, UserSchema)
+    @blp.errors(400, 401, 403)
+    @requires(USER_PROVISION)
+    def post(self, body, tenant):
+        """Create user record (legacy)"""
+        return backend().create_user(g.welkin_caller, tenant, body)
+
+    @blp.arguments(UserListQuerySchema, location="query")
+    @blp.response(200, UserListSchema)
+    @blp.errors(400, 401, 403)
+    def get(self, query, tenant):
+        """Read users records (legacy)"""
+        return backend().list_users(tenant, query)
+
+
+@blp.route("/<tenant>/admin/users/<user>")
+class AdminUsersById(MethodView):
+    @blp.arguments(UserLookupQuerySchema, location="query")
+    @blp.response(200, UserSchema)
+    @blp.errors(401, 403, 404)
+    def get(self, query, tenant, user):
+        """Read user record (legacy)
+
+        By username, or by UUID with `type=ID`.
+        """
+        return backend().find_user(tenant, user, by_id=query.get("type") == "ID")
+
+    @blp.arguments(UserLookupQuerySchema, location="query")
+    @blp.arguments(LegacyUserUpdateSchema)
+    @blp.response(200, UserSchema)
+    @blp.errors(400, 401, 403, 404)
+    @requires(USER_PROVISION, USER_ATTRIBUTES)
+    def patch(self, query, changes, tenant, user):
+        """Update user record, partial (legacy)
+
+        By username, or by UUID with `type=ID`.
+        """
+        found = backend().find_user(tenant, user, by_id=query.get("type") == "ID")
+        return backend().update_user(g.welkin_caller, tenant, found["id"], changes)
+
+
+@blp.route("/<tenant>/admin/user-permissions/<userId>")
+class AdminUserPermissions(MethodView):
+    @blp.response(200, UserPermissionsSchema)
+    @blp.errors(401, 403, 404)
+    def get(self, tenant, userId):  # noqa: N803
+        """Read user roles and security policies (legacy)"""
+        return backend().get_permissions(tenant, userId)
+
+    @blp.arguments(LegacyPermissionsSchema)
+    @blp.response(200, UserPermissionsSchema)
+    @blp.errors(400, 401, 403, 404)
+    @requires(USER_SECURITY)
+    def put(self, body, tenant, userId):  # noqa: N803
+        """Create or replace user roles and security policies (legacy)"""
+        return backend().put_permissions(tenant, userId, body["permissions"])
+
+
+@blp.route("/<tenant>/admin/user-territories/<userId>")
+class AdminUserTerritories(MethodView):
+    @blp.response(200, UserTerritoriesSchema)
+    @blp.errors(401, 403, 404)
+    def get(self, tenant, userId):  # noqa: N803
+        """Read user regions and territories (legacy)"""
+        return backend().get_territories(tenant, userId)
+
+    @blp.arguments(LegacyTerritoriesSchema)
+    @blp.response(200, UserTerritoriesSchema)
+    @blp.errors(400, 401, 403, 404)
+    @requires(USER_REGIONS)
+    def put(self, body, tenant, userId):  # noqa: N803
+        """Create or replace user regions and territories (legacy)"""
+        return backend().set_territories(g.welkin_caller, tenant, userId, body["territories"])

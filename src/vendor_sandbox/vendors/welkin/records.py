@@ -1,0 +1,182 @@
+"""The recorded user record and its parts: roles, policies, territories, application access."""
+
+PROFILE_FIELDS = ("firstName", "lastName", "phone", "timezone", "credentials", "locale")
+SETTINGS_DEFAULTS = {
+    "seats": [],
+    "mfaEnabled": False,
+    "ssoAccess": False,
+    "passwordAccess": True,
+    "customUserAttributes": {},
+}
+
+
+def new_user(user_id, tenant, body, at, ids, instance=None, role=None):
+    """A user as the API creates it: PROVISIONED, disabled, nothing assigned."""
+    access = [instance_access(instance)] if instance else []
+    user = {
+        "tenant": tenant,
+        "territories": [],
+        "roles": [role_entry(role, instance["name"], True, at)] if role else [],
+        "policies": [],
+        "seats": list(body.get("seats") or ()),
+        "seatAssignAllowed": False,
+        "applicationAccess": {
+            "id": ids["applicationAccess"],
+            "createdAt": at,
+            "updatedAt": at,
+            "userId": user_id,
+            "adminAccessEnabled": False,
+            "auditSecurityAccessEnabled": False,
+            "instanceAccesses": access,
+        },
+        "id": user_id,
+        "username": body["username"],
+        "email": body["email"],
+        "enabled": False,
+        "mfaEnabled": body.get("mfaEnabled", False),
+        "statusType": None,
+        "createdAt": at,
+        "updatedAt": at,
+        "ssoAccess": body.get("ssoAccess", False),
+        "passwordAccess": body.get("passwordAccess", True),
+        "terminologyName": "english",
+        "userState": "PROVISIONED",
+        "customUserAttributes": dict(body.get("customUserAttributes") or {}),
+        "allowedToReceiveCalls": False,
+        "userAttributes": {},
+        "_root_user": False,
+        "permissionSet": {"id": ids["permissionSet"], "createdAt": at, "updatedAt": at},
+        "territorySet": {
+            "id": ids["territorySet"],
+            "createdAt": at,
+            "updatedAt": at,
+            "createdBy": user_id,
+            "updatedBy": user_id,
+        },
+    }
+    user.update({name: body[name] for name in PROFILE_FIELDS if body.get(name) is not None})
+    return user
+
+
+def from_fixture(fixture, instances, ids):
+    """A full record from a compact fixture user (see fixtures/welkin/users.json)."""
+    at, updated = fixture["createdAt"], fixture.get("updatedAt", fixture["createdAt"])
+    body = {
+        name: value for name, value in fixture.items() if name in PROFILE_FIELDS or name in SETTINGS_DEFAULTS
+    }
+    user = new_user(
+        fixture["id"],
+        fixture["tenant"],
+        {**body, "username": fixture["username"], "email": fixture["email"]},
+        at,
+        ids,
+    )
+    by = fixture["id"]
+    user.update(
+        {
+            "roles": [
+                role_entry(r["permissionName"], r["instanceName"], r.get("primaryRole", False), at)
+                for r in fixture.get("roles", ())
+            ],
+            "policies": [
+                policy_entry(p["permissionName"], p["instanceName"], at) for p in fixture.get("policies", ())
+            ],
+            "territories": [
+                territory_entry(t["name"], t["territories"], t["instanceName"], at, by)
+                for t in fixture.get("territories", ())
+            ],
+            "seatAssignAllowed": fixture.get("seatAssignAllowed", bool(user["seats"])),
+            "enabled": fixture.get("enabled", fixture.get("userState") == "ACTIVE"),
+            "userState": fixture.get("userState", "PROVISIONED"),
+            "allowedToReceiveCalls": fixture.get("allowedToReceiveCalls", False),
+            "updatedAt": updated,
+        }
+    )
+    user["applicationAccess"] = {
+        **user["applicationAccess"],
+        "adminAccessEnabled": fixture.get("adminAccessEnabled", False),
+        "instanceAccesses": [
+            instance_access(instances[name]) for name in fixture.get("instanceAccesses", ())
+        ],
+    }
+    return user
+
+
+def instance_access(instance):
+    return {
+        "instanceId": instance["id"],
+        "instanceName": instance["name"],
+        "instanceDescription": instance.get("description", ""),
+        "userEmailWithInstanceDomain": None,
+        "workshopAccessEnabled": False,
+        "auditDataAccessEnabled": False,
+    }
+
+
+def role_entry(name, instance, primary, at):
+    return {
+        "createdAt": at,
+        "updatedAt": at,
+        "permissionName": name,
+        "instanceName": instance,
+        "type": "SECURITY_ROLE",
+        "primaryRole": primary,
+    }
+
+
+def policy_entry(name, instance, at, effective_date=None):
+    entry = {
+        "createdAt": at,
+        "updatedAt": at,
+        "permissionName": name,
+        "instanceName": instance,
+        "type": "SECURITY_POLICY",
+    }
+    if effective_date:
+        entry["effectiveDate"] = effective_date
+    return entry
+
+
+def territory_entry(region, territories, instance, at, by):
+    return {
+        "createdAt": at,
+        "updatedAt": at,
+        "createdBy": by,
+        "updatedBy": by,
+        "name": region,
+        "territories": list(territories),
+        "instanceName": instance,
+    }
+
+
+def territories_view(user, instance=None):
+    """The user-territories document, all instances or one."""
+    meta = user["territorySet"]
+    return {
+        **{k: meta[k] for k in ("id", "createdAt", "updatedAt", "createdBy", "updatedBy")},
+        "userId": user["id"],
+        "territories": [
+            {"instanceName": t["instanceName"], "name": t["name"], "territories": t["territories"]}
+            for t in user["territories"]
+            if instance is None or t["instanceName"] == instance
+        ],
+    }
+
+
+def permissions_view(user):
+    """The user-permissions document: roles first, then policies."""
+    meta = user["permissionSet"]
+    permissions = [
+        {k: r[k] for k in ("permissionName", "instanceName", "type", "primaryRole")} for r in user["roles"]
+    ]
+    permissions += [
+        {k: p[k] for k in ("permissionName", "instanceName", "type", "effectiveDate") if k in p}
+        for p in user["policies"]
+    ]
+    return {
+        "id": meta["id"],
+        "createdAt": meta["createdAt"],
+        "updatedAt": meta["updatedAt"],
+        "userId": user["id"],
+        "permissions": permissions,
+    }

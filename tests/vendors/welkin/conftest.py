@@ -1,0 +1,115 @@
+"""WelkinCaller: the protocol steps a Welkin client makes, with one API client's token."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+DOCS_CLIENT = {"apiClient": "your-api-client-key", "secret": "your-api-client-secret"}
+READ_ONLY = {"apiClient": "MTNKDGUAGPUE", "secret": "welkin-test-readonly-secret"}
+ATTRIBUTES_ONLY = {"apiClient": "QXRBZKCNWLTA", "secret": "welkin-test-attributes-secret"}
+LEGACY_CLIENT = {"apiClient": "VBOPNRYRWJIP", "secret": "+}B{KGTG6#zG%P;tQm0C"}
+NOW = "2025-01-15T10:30:00.000Z"
+DOCS = (Path(__file__).parent / "welkin-users.md").read_text(encoding="utf-8")
+HEADERS = {
+    "Cache-Control": "no-cache, no-store, max-age=0, must-revalidate",
+    "Pragma": "no-cache",
+    "Expires": "0",
+    "X-Content-Type-Options": "nosniff",
+    "X-XSS-Protection": "1; mode=block",
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, PATCH, OPTIONS",
+    "Access-Control-Allow-Headers": "authorization, content-type, xsrf-token, security-role",
+    "Access-Control-Expose-Headers": "xsrf-token",
+    "Access-Control-Max-Age": "3600",
+}
+
+
+def docs_example(title):
+    """(method, path, JSON body) of the ```http example under the docs' heading `title`."""
+    section = DOCS.split(f"### {title}", 1)[1]
+    block = re.search(r"```http\n(.*?)```", section, re.S).group(1)
+    request_line, _, rest = block.partition("\n")
+    method, path = request_line.split()
+    return method, path, json.loads(rest[rest.index("{") :])
+
+
+def invalid(field, message, component="USER"):
+    return {
+        "errorCode": "VALIDATION_ERROR",
+        "componentType": component,
+        "message": message,
+        "details": {"field": field},
+        "date": NOW,
+    }
+
+
+def error(code, component, message, details=None):
+    return {
+        "errorCode": code,
+        "componentType": component,
+        "message": message,
+        "details": details or {},
+        "date": NOW,
+    }
+
+
+USER_NOT_FOUND = [error("USER_NOT_FOUND", "USER", "User doesn't exist")]
+
+
+class WelkinCaller:
+    def __init__(self, client, credentials=DOCS_CLIENT, tenant="acme-health", instance="live"):
+        self._client = client
+        self.tenant, self.instance = tenant, instance
+        self.headers = {}
+        if credentials:
+            response = client.post("/welkin/auth/token", json=credentials)
+            assert response.status_code == 200, response.get_json()
+            self.headers["Authorization"] = f"Bearer {response.get_json()['token']}"
+
+    @property
+    def base(self):
+        return f"/welkin/{self.tenant}/{self.instance}/users"
+
+    def request(self, method, path, **kwargs):
+        return self._client.open(path, method=method, headers=self.headers, **kwargs)
+
+    def create_user(self, body=None, **fields):
+        return self.request("POST", self.base, json=fields if body is None else body)
+
+    def list_users(self, **query):
+        return self.request("GET", self.base, query_string=query)
+
+    def get_user(self, user_id):
+        return self.request("GET", f"{self.base}/{user_id}")
+
+    def update_user(self, user_id, body=None, **fields):
+        return self.request("PATCH", f"{self.base}/{user_id}", json=fields if body is None else body)
+
+    def put_policies(self, user_id, body):
+        return self.request("PUT", f"{self.base}/{user_id}/policies", json=body)
+
+    def get_territories(self, user_id):
+        return self.request("GET", f"{self.base}/{user_id}/territories")
+
+    def patch_territories(self, user_id, body):
+        return self.request("PATCH", f"{self.base}/{user_id}/territories", json=body)
+
+    def admin(self, method, path, **kwargs):
+        return self.request(method, f"/welkin/{self.tenant}/admin/{path}", **kwargs)
+
+
+@pytest.fixture
+def welkin(client):
+    """A WelkinCaller with the docs' API client (acme-health, every instance and Admin Access)."""
+    return WelkinCaller(client)
+
+
+@pytest.fixture
+def welkin_as(client):
+    """welkin_as(READ_ONLY, instance="live"): a WelkinCaller with another fixture client."""
+    return lambda credentials=DOCS_CLIENT, **kwargs: WelkinCaller(client, credentials, **kwargs)
+
+
+NOT_PROVISIONED_MSG = "can only be changed while the user is PROVISIONED"
