@@ -12,6 +12,6 @@ Each vendor package exposes the same names (see `hipp/__init__.py`):
   /_sandbox/credentials) and the static `add_fake_users(seed, fake, count)`.
 """
 
-from . import hipp
+from . import hipp, zus
 
-VENDORS = (hipp,)
+VENDORS = (hipp, zus)
