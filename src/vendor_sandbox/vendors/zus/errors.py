@@ -132,12 +132,6 @@ class FhirNotFound(FhirError):
     message = "Resource Practitioner/{id} is not known"
 
 
-class FhirForbidden(FhirError):
-    status = 403
-    code = "forbidden"
-    message = "role {role} does not have permission {permission}"
-
-
 class OAuthError(VendorError):
     """Auth0's token endpoint error: {"error": code, "error_description": text}."""
 
@@ -278,3 +272,5 @@ class OAuthErrorSchema(Schema):
 
 class ZusApi(VendorApi):
     ERROR_SCHEMA = ZusErrorSchema
+    # each operation documents its own "default" in its service's shape (routes._errors)
+    DEFAULT_ERROR_RESPONSE_NAME = None

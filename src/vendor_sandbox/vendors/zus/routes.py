@@ -110,14 +110,20 @@ fhir_blp.before_request(authenticate)
 auth.after_request(lambda response: _typed(response, JSONAPI_TYPE))
 fhir_blp.after_request(lambda response: _typed(response, FHIR_TYPE))
 
-_ERRORS = {400: "Invalid request", 401: "Missing, invalid or expired token", 403: "The role lacks a permission",
+_ERROR_SHAPES = {"zus_oauth": (OAuthErrorSchema, "application/json"), "zus_auth": (ZusErrorSchema, JSONAPI_TYPE),
+                 "zus_fhir": (OperationOutcomeSchema, FHIR_TYPE)}
+_ERRORS = {"default": "Any other error", 400: "Invalid request", 401: "Missing, invalid or expired token", 403: "The role lacks a permission",
            404: "Not found in the caller's Builder", 409: "Conflict", 429: "Too many token requests"}
 
 
-def _errors(blp, schema, *statuses):
+def _errors(blp, *statuses):
+    """Document `statuses` (and any other error) in the shape of the blueprint's service."""
+    schema, content_type = _ERROR_SHAPES[blp.name]
+
     def decorate(view):
-        for status in statuses:
-            view = blp.alt_response(status, schema=schema, description=_ERRORS[status])(view)
+        for status in (*statuses, "default"):
+            view = blp.alt_response(status, schema=schema, content_type=content_type,
+                                    description=_ERRORS[status])(view)
         return view
 
     return decorate
@@ -129,7 +135,7 @@ class Token(MethodView):
         "grant_type": "client_credentials", "client_id": "AcmeBackendM2MClient0000000000a1",
         "client_secret": "acme-backend-secret-" + "0" * 44, "audience": "https://api.sandbox.zusapi.com"})
     @oauth.response(200, TokenSchema)
-    @_errors(oauth, OAuthErrorSchema, 400, 401, 403, 429)
+    @_errors(oauth, 400, 401, 403, 429)
     @oauth.doc(security=[])
     def post(self, params):
         """Get an access token (client credentials)
@@ -147,7 +153,7 @@ class Roles(MethodView):
     @requires("auth/roles:read")
     @auth.arguments(RoleListQuerySchema, location="query")
     @auth.response(200, RoleListDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403)
+    @_errors(auth, 400, 401, 403)
     def get(self, query):
         """List the Builder's roles"""
         return list_document(get_backend("zus").list_roles(g.zus_caller, query))
@@ -158,7 +164,7 @@ class Users(MethodView):
     @requires("auth/users:write")
     @auth.arguments(UserCreateDocumentSchema, content_type=JSONAPI_TYPE)
     @auth.response(201, UserDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403, 404, 409)
+    @_errors(auth, 400, 401, 403, 404, 409)
     def post(self, document):
         """Create a user
 
@@ -171,7 +177,7 @@ class Users(MethodView):
     @requires("auth/users:read")
     @auth.arguments(UserListQuerySchema, location="query")
     @auth.response(200, UserListDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403)
+    @_errors(auth, 400, 401, 403)
     def get(self, query):
         """List users"""
         return list_document(get_backend("zus").list_users(g.zus_caller, query))
@@ -182,7 +188,7 @@ class UserById(MethodView):
     @requires("auth/users:read")
     @auth.arguments(UserGetQuerySchema, location="query")
     @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403, 404)
+    @_errors(auth, 400, 401, 403, 404)
     def get(self, query, user_id):
         """Get a user"""
         return get_backend("zus").get_user(g.zus_caller, user_id, query.get("include"))
@@ -190,7 +196,7 @@ class UserById(MethodView):
     @requires("auth/users:write")
     @auth.arguments(UserPatchDocumentSchema, content_type=JSONAPI_TYPE)
     @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403, 404, 409)
+    @_errors(auth, 400, 401, 403, 404, 409)
     def patch(self, document, user_id):
         """Update a user
 
@@ -204,7 +210,7 @@ class AppClients(MethodView):
     @requires("auth/app-clients:write")
     @auth.arguments(AppClientCreateDocumentSchema, content_type=JSONAPI_TYPE)
     @auth.response(201, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403, 404, 409)
+    @_errors(auth, 400, 401, 403, 404, 409)
     def post(self, document):
         """Create an app client
 
@@ -217,7 +223,7 @@ class AppClients(MethodView):
     @requires("auth/app-clients:read")
     @auth.arguments(AppClientListQuerySchema, location="query")
     @auth.response(200, AppClientListDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403)
+    @_errors(auth, 400, 401, 403)
     def get(self, query):
         """List app clients"""
         return list_document(get_backend("zus").list_app_clients(g.zus_caller, query))
@@ -227,7 +233,7 @@ class AppClients(MethodView):
 class AppClientById(MethodView):
     @requires("auth/app-clients:read")
     @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403, 404)
+    @_errors(auth, 401, 403, 404)
     def get(self, client_id):
         """Get an app client"""
         return get_backend("zus").get_app_client(g.zus_caller, client_id)
@@ -237,7 +243,7 @@ class AppClientById(MethodView):
 class RotateSecret(MethodView):
     @requires("auth/app-clients:write")
     @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, ZusErrorSchema, 401, 403, 404)
+    @_errors(auth, 401, 403, 404)
     def post(self, client_id):
         """Rotate an app client's secret
 
@@ -252,7 +258,7 @@ class Practitioners(MethodView):
     @fhir_blp.arguments(PractitionerSchema, content_type=FHIR_TYPE, example={
         "resourceType": "Practitioner", "active": True, "name": [{"family": "Smith", "given": ["Jane"]}]})
     @fhir_blp.response(201, PractitionerResourceSchema, content_type=FHIR_TYPE)
-    @_errors(fhir_blp, OperationOutcomeSchema, 400, 401, 403)
+    @_errors(fhir_blp, 400, 401, 403)
     def post(self, body):
         """Create a Practitioner"""
         created = get_backend("zus").create_practitioner(g.zus_caller, body)
@@ -262,7 +268,7 @@ class Practitioners(MethodView):
     @requires("fhir/Practitioner:read")
     @fhir_blp.arguments(PractitionerSearchSchema, location="query")
     @fhir_blp.response(200, BundleSchema, content_type=FHIR_TYPE)
-    @_errors(fhir_blp, OperationOutcomeSchema, 400, 401, 403)
+    @_errors(fhir_blp, 400, 401, 403)
     def get(self, query):
         """Search Practitioners (searchset Bundle)"""
         found = get_backend("zus").search_practitioners(g.zus_caller, query, list(request.args))
@@ -273,7 +279,7 @@ class Practitioners(MethodView):
 class PractitionerById(MethodView):
     @requires("fhir/Practitioner:read")
     @fhir_blp.response(200, PractitionerResourceSchema, content_type=FHIR_TYPE)
-    @_errors(fhir_blp, OperationOutcomeSchema, 401, 403, 404)
+    @_errors(fhir_blp, 401, 403, 404)
     def get(self, practitioner_id):
         """Read a Practitioner"""
         resource = get_backend("zus").get_practitioner(g.zus_caller, practitioner_id)

@@ -22,7 +22,7 @@ class IdentifierSchema(JsonApiSchema):
     id = fields.String(required=True, error_messages=required("id"))
 
 
-def to_one(type_name, many_message):
+def to_one(type_name, noun, many_message):
     """A to-one relationship whose linkage must be of `type_name` (or null)."""
 
     class Identifier(IdentifierSchema):
@@ -38,12 +38,12 @@ def to_one(type_name, many_message):
                 raise ValidationError(many_message, "data")
             return data
 
-    Identifier.__name__ = ToOne.__name__ = f"{type_name.split('/')[1].title().replace('-', '')}Linkage"
+    Identifier.__name__, ToOne.__name__ = f"{noun}IdentifierSchema", f"{noun}LinkageSchema"
     return ToOne
 
 
-RoleLinkage = to_one("auth/roles", "exactly one role is allowed")
-PractitionerLinkage = to_one("fhir/practitioner", "at most one practitioner is allowed")
+RoleLinkage = to_one("auth/roles", "Role", "exactly one role is allowed")
+PractitionerLinkage = to_one("fhir/practitioner", "Practitioner", "at most one practitioner is allowed")
 
 
 class RelationshipsSchema(JsonApiSchema):
@@ -195,8 +195,8 @@ class ToOneSchema(Schema):
 
 
 class RelationshipsOutSchema(Schema):
-    auth_roles = fields.Nested(ToOneSchema, data_key="auth/roles")
-    fhir_practitioner = fields.Nested(ToOneSchema, data_key="fhir/practitioner")
+    auth_roles = fields.Nested(ToOneSchema, data_key="auth/roles", attribute="auth/roles")
+    fhir_practitioner = fields.Nested(ToOneSchema, data_key="fhir/practitioner", attribute="fhir/practitioner")
     role = fields.Nested(ToOneSchema, metadata={"description": "When the user was created with this key style"})
     practitioner = fields.Nested(ToOneSchema)
 
@@ -236,8 +236,8 @@ def resource(type_name, attributes, with_relationships=True):
     }
     if with_relationships:
         members["relationships"] = fields.Nested(RelationshipsOutSchema, required=True)
-    return Schema.from_dict(members, name=attributes.__name__.replace("OutAttributes", "").replace(
-        "Attributes", "") + "ResourceSchema")
+    noun = attributes.__name__.removesuffix("AttributesSchema").removesuffix("Out")
+    return Schema.from_dict(members, name=f"{noun}ResourceSchema")
 
 
 RoleResourceSchema = resource("auth/roles", RoleAttributesSchema, with_relationships=False)
