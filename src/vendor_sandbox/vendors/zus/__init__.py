@@ -2,7 +2,7 @@
 
 from .backend import ZusBackend as Backend
 from .errors import ZusApi, render_error
-from .routes import auth, fhir_blp, oauth
+from .routes import ERROR_RESPONSES, auth, fhir_blp, oauth
 
 NAME = "zus"
 URL_PREFIX = "/zus"
@@ -27,6 +27,9 @@ SPEC = {
 def init_app(app):
     """Mount Zus's three blueprints under one Api, so they share one OpenAPI document."""
     api = ZusApi(app, name=NAME, base_url=BASE_URL, **SPEC)
+    for name, schema, media_type in ERROR_RESPONSES.values():
+        api.spec.components.response(name, {"description": f"{schema.__doc__.strip()}",
+                                             "content": {media_type: {"schema": schema}}})
     for blp in (oauth, auth, fhir_blp):
         api.register_blueprint(blp)
     return api

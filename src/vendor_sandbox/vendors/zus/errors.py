@@ -261,11 +261,15 @@ class IssueSchema(Schema):
 
 
 class OperationOutcomeSchema(Schema):
+    """A FHIR OperationOutcome."""
+
     resourceType = fields.String(required=True, metadata={"enum": ["OperationOutcome"]})
     issue = fields.List(fields.Nested(IssueSchema), required=True)
 
 
 class OAuthErrorSchema(Schema):
+    """An Auth0 token endpoint error."""
+
     error = fields.String(required=True, metadata={"example": "access_denied"})
     error_description = fields.String(required=True, metadata={"example": "Unauthorized"})
 
