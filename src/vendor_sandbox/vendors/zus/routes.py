@@ -50,9 +50,13 @@ def _json_body(req, invalid):
     if not data.strip():
         return {}
     try:
-        return json.loads(data)
+        return json.loads(data, parse_constant=_reject_constant)
     except ValueError:
         raise invalid from None
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
 
 
 class JsonApiParser(VendorParser):

@@ -78,17 +78,19 @@ class UserAttributesSchema(JsonApiSchema):
         USER_TYPES, error="userType must be one of: builder"), metadata={"example": "builder"})
     clientId = fields.String(load_only=True, metadata={
         "description": "Write-only: the app client users land on after the password reset"})
-    sendPasswordResetEmail = fields.Boolean(load_only=True, load_default=True, metadata={
+    sendPasswordResetEmail = fields.Boolean(load_only=True, load_default=True, truthy={True}, falsy={False}, metadata={
         "description": "Write-only: e-mail the user a password-reset link (default true)"})
 
 
 class UserPatchAttributesSchema(UserAttributesSchema):
+    class Meta(JsonApiSchema.Meta):
+        exclude = ("clientId", "sendPasswordResetEmail")
+
     email = fields.Email(error_messages={**required("email"), "invalid": "email must be a valid email address"})
     name = fields.String(error_messages=required("name"),
                          validate=validate.Length(min=1, error="name must not be empty"))
     userType = fields.String(error_messages=required("userType"), validate=validate.OneOf(
         USER_TYPES, error="userType must be one of: builder"))
-    sendPasswordResetEmail = fields.Boolean(load_only=True)
 
 
 class UserCreateDataSchema(JsonApiSchema):
@@ -311,7 +313,7 @@ class PractitionerSchema(Schema):
     text = fields.Dict()
     extension = fields.List(fields.Dict())
     identifier = fields.List(fields.Dict())
-    active = fields.Boolean(metadata={"example": True})
+    active = fields.Boolean(truthy={True}, falsy={False}, metadata={"example": True})
     name = fields.List(fields.Nested(HumanNameSchema))
     telecom = fields.List(fields.Dict())
     address = fields.List(fields.Dict())
