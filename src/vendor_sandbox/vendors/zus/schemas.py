@@ -307,7 +307,7 @@ class PractitionerSchema(Schema):
         unknown = RAISE
 
     resourceType = fields.String(required=True, metadata={"enum": ["Practitioner"]},
-                                 error_messages=required("resourceType"))
+                                 error_messages={"required": "missing required element"})
     id = fields.String(metadata={"description": "Ignored on create: the server assigns the id"})
     meta = fields.Dict()
     text = fields.Dict()
