@@ -7,9 +7,7 @@ import pytest
 
 from .conftest import FHIR, JSONAPI, ZusCaller, credentials, error, outcome
 
-ENDPOINTS = [("GET", "/zus/auth/roles"), ("GET", "/zus/auth/users"), ("POST", "/zus/auth/users"),
-             ("GET", "/zus/auth/app-clients"), ("GET", "/zus/fhir/Practitioner"),
-             ("POST", "/zus/fhir/Practitioner")]
+ENDPOINTS = [("GET", "/zus/auth/roles"), ("POST", "/zus/auth/users"), ("POST", "/zus/fhir/Practitioner")]
 
 
 @pytest.mark.parametrize(("method", "path"), ENDPOINTS)
