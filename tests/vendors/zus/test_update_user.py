@@ -4,7 +4,16 @@ from datetime import timedelta
 
 import pytest
 
-from .conftest import CARLA, DANA_PRACTITIONER, NOW, RILEY, RIVERSIDE_ADMIN_ROLE, ROLES, SAM_PRACTITIONER, error
+from .conftest import (
+    CARLA,
+    DANA_PRACTITIONER,
+    NOW,
+    RILEY,
+    RIVERSIDE_ADMIN_ROLE,
+    ROLES,
+    SAM_PRACTITIONER,
+    error,
+)
 
 
 def patch(user_id=CARLA, attributes=None, relationships=None, **data):
