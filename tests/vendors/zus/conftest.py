@@ -1,6 +1,16 @@
-"""ZusCaller: the requests a Zus client makes, with one bearer token; fixture facts."""
+"""ZusCaller: the requests a Zus client makes, with one bearer token; fixture facts.
+
+One app for the whole Zus suite, and a fresh namespace per test: the isolation the sandbox offers
+its own users, and ~10x faster than an app per test. Tests that need other settings build their own.
+"""
+
+import itertools
 
 import pytest
+
+from vendor_sandbox import create_app
+
+from ...conftest import FROZEN_AT
 
 ACME = "5b0d6c1e-8a2f-4c7e-9f31-2e4a6b8c0d11"
 RIVERSIDE = "9c3e7f20-1b4d-4a6e-8c5f-7d9e0a1b2c33"
@@ -95,6 +105,28 @@ def credentials(client, namespace=None):
 
 def token(client, **body):
     return client.post("/zus/oauth/token", json=body)
+
+
+_numbers = itertools.count()
+
+
+@pytest.fixture(scope="session")
+def app():
+    return create_app({"TESTING": True, "FROZEN_CLOCK": FROZEN_AT, "SEED": 0})
+
+
+@pytest.fixture
+def namespace():
+    return f"zus-test-{next(_numbers)}"
+
+
+@pytest.fixture
+def client(app, namespace):
+    """A test client whose every request is in this test's own namespace."""
+    client = app.test_client()
+    client.environ_base["HTTP_X_SANDBOX_NAMESPACE"] = namespace
+    yield client
+    app.extensions["vendor_sandbox.store"].clock.set(FROZEN_AT)
 
 
 @pytest.fixture

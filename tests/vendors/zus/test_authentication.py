@@ -5,7 +5,7 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from .conftest import FHIR, JSONAPI, ZusCaller, credentials, error, outcome
+from .conftest import FHIR, JSONAPI, ROLES, ZusCaller, credentials, error, outcome, token
 
 ENDPOINTS = [("GET", "/zus/auth/roles"), ("POST", "/zus/auth/users"), ("POST", "/zus/fhir/Practitioner")]
 
@@ -41,20 +41,20 @@ def test_a_fixture_token_expires_an_hour_after_the_clock_it_was_listed_at(app, z
     assert zus.roles().get_json() == {"errors": [error(401, "token expired")]}
 
 
-def test_listed_tokens_work_in_every_namespace(client):
+def test_listed_tokens_work_in_every_namespace(client, namespace):
     listed = credentials(client)
-    assert ZusCaller(client, listed["Ada Admin"]["token"], namespace="other").roles().status_code == 200
+    assert ZusCaller(client, listed["Ada Admin"]["token"], namespace=f"{namespace}-other").roles().status_code == 200
 
 
-def test_a_token_for_a_user_that_does_not_exist_here_is_invalid(client, zus):
-    created = zus.create_user({"data": {"type": "auth/users", "attributes": {
-        "email": "new@example.com", "name": "New", "userType": "builder"}, "relationships": {
-        "role": {"data": {"type": "auth/roles", "id": zus.roles().get_json()["data"][0]["id"]}}}}})
-    assert created.status_code == 201
-    # a user token minted in this namespace names a user that another namespace never had
-    response = ZusCaller(client, zus.headers["Authorization"][7:], namespace="elsewhere").get_user(
-        created.get_json()["data"]["id"])
-    assert response.status_code == 404
+def test_a_token_whose_principal_does_not_exist_in_the_namespace_is_invalid(client, zus, namespace):
+    created = zus.post("/auth/app-clients", {"data": {"type": "auth/app-clients", "attributes": {
+        "type": "machine_to_machine", "name": "Local", "userType": "builder"}, "relationships": {
+        "auth/roles": {"data": {"type": "auth/roles", "id": ROLES["Builder Admin"]}}}}}).get_json()["data"]
+    access = token(client, grant_type="client_credentials", client_id=created["attributes"]["clientId"],
+                   client_secret=created["attributes"]["clientSecret"]).get_json()["access_token"]
+    assert ZusCaller(client, access).roles().status_code == 200
+    response = ZusCaller(client, access, namespace=f"{namespace}-elsewhere").roles()
+    assert (response.status_code, response.get_json()) == (401, {"errors": [error(401, "invalid token")]})
 
 
 @pytest.mark.parametrize(

@@ -51,7 +51,8 @@ def test_the_environment_comes_from_sandbox_zus_environment(monkeypatch):
     assert "https://auth.zusapi.com/lo/reset" in outbox(client)[0]["body"]
 
 
-def test_mails_are_per_namespace(client, zus_as):
-    zus_as("Ada Admin", namespace="a").create_user(user_body())
+def test_mails_are_per_namespace(client, zus_as, namespace):
+    other = f"{namespace}-other"
+    zus_as("Ada Admin", namespace=other).create_user(user_body())
     assert outbox(client) == []
-    assert len(client.get("/_sandbox/outbox", headers={"X-Sandbox-Namespace": "a"}).get_json()["messages"]) == 2
+    assert len(client.get("/_sandbox/outbox", headers={"X-Sandbox-Namespace": other}).get_json()["messages"]) == 2

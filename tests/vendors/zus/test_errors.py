@@ -29,7 +29,7 @@ def test_a_body_over_the_limit_is_413_in_the_json_api_shape(zus):
 
 
 def test_an_unexpected_failure_is_a_json_500(app, zus, monkeypatch):
-    app.config["PROPAGATE_EXCEPTIONS"] = False
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
     from vendor_sandbox.vendors.zus.backend import ZusBackend
 
     monkeypatch.setattr(ZusBackend, "list_roles", lambda *a: 1 / 0)
