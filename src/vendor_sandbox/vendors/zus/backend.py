@@ -198,32 +198,37 @@ class ZusBackend(Directory):
     def add_fake_users(seed, fake, count):
         """Append `count` Faker Care Team Users to the first builder."""
         builder = seed["builders"][0]["id"]
-        role = next(r["id"] for r in seed["roles"] if r["builderId"] == builder and r["name"] == "Care Team User")
+        role = next(r["id"] for r in seed["roles"]
+                    if r["builderId"] == builder and r["name"] == "Care Team User")
         users = list(seed["users"])
         for i in range(count):
             first, last = fake.first_name(), fake.last_name()
             created = 1704880800 + 60 * i
-            users.append({"id": fake.uuid4(), "builderId": builder, "email": f"{first}.{last}.{i}@example.org".lower(),
-                          "name": f"{first} {last}", "userType": "builder", "roleId": role, "practitionerId": None,
+            users.append({"id": fake.uuid4(), "builderId": builder,
+                          "email": f"{first}.{last}.{i}@example.org".lower(), "name": f"{first} {last}",
+                          "userType": "builder", "roleId": role, "practitionerId": None,
                           "createdAt": created, "updatedAt": created, "fake": True})
         seed["users"] = users
 
     def _credential(self, principal, token, client_id, secret):
         return {"name": principal["name"], "role": self._roles.get(principal["roleId"])["name"],
-                "builderId": principal["builderId"], "token": token, "clientId": client_id, "clientSecret": secret}
+                "builderId": principal["builderId"], "token": token,
+                "clientId": client_id, "clientSecret": secret}
 
     def _user_token(self, user):
-        claims = {"builder_id": user["builderId"], "builder_name": self._builders.get(user["builderId"])["name"],
-                  "user_id": user["id"], "email": user["email"], "user_type": user["userType"],
-                  "is_super_org": False}
+        claims = {"builder_id": user["builderId"],
+                  "builder_name": self._builders.get(user["builderId"])["name"], "user_id": user["id"],
+                  "email": user["email"], "user_type": user["userType"], "is_super_org": False}
         if user["practitionerId"]:
             claims["practitioner_id"] = user["practitionerId"]
         return self._codec.mint(self._source.now(), f"auth0|{user['id']}", DOCS_CLIENT_ID, claims)
 
     def _client_token(self, client):
-        claims = {"builder_id": client["builderId"], "builder_name": self._builders.get(client["builderId"])["name"],
+        claims = {"builder_id": client["builderId"],
+                  "builder_name": self._builders.get(client["builderId"])["name"],
                   "app_client_id": client["id"], "user_type": client["userType"], "is_super_org": False}
-        return self._codec.mint(self._source.now(), f"{client['clientId']}@clients", client["clientId"], claims)
+        subject = f"{client['clientId']}@clients"
+        return self._codec.mint(self._source.now(), subject, client["clientId"], claims)
 
     def _role_in_builder(self, caller, role_id):
         role = self._roles.get(role_id)

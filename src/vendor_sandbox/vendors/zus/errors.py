@@ -122,8 +122,8 @@ class FhirWrongType(FhirError):
 
 class FhirUnknownParameter(FhirError):
     code = "invalid"
-    message = 'Unknown search parameter "{name}" for resource type "Practitioner". Valid search parameters for ' \
-              "this search are: [{valid}]"
+    message = ('Unknown search parameter "{name}" for resource type "Practitioner". '
+               "Valid search parameters for this search are: [{valid}]")
 
 
 class FhirNotFound(FhirError):
@@ -243,7 +243,8 @@ class ErrorObjectSchema(Schema):
     code = fields.Integer(required=True, metadata={"example": 400})
     title = fields.String(required=True, metadata={"example": "Bad Request"})
     detail = fields.String(required=True, metadata={"example": "email is required"})
-    details = fields.String(required=True, metadata={"description": "Same as detail: Zus's own client reads it"})
+    details = fields.String(required=True, metadata={
+        "description": "Same as detail: Zus's own client reads it"})
     source = fields.Nested(ErrorSourceSchema)
 
 

@@ -80,7 +80,8 @@ def bundle(url, args, resources, offset, count, total):
         "type": "searchset",
         "total": total,
         "link": links,
-        "entry": [{"fullUrl": f"{base}/{r['id']}", "resource": r, "search": {"mode": "match"}} for r in resources],
+        "entry": [{"fullUrl": f"{base}/{r['id']}", "resource": r, "search": {"mode": "match"}}
+                  for r in resources],
     }
 
 

@@ -88,15 +88,17 @@ class UserAttributesSchema(JsonApiSchema):
         USER_TYPES, error="userType must be one of: builder"), metadata={"example": "builder"})
     clientId = fields.String(load_only=True, metadata={
         "description": "Write-only: the app client users land on after the password reset"})
-    sendPasswordResetEmail = fields.Boolean(load_only=True, load_default=True, truthy={True}, falsy={False}, metadata={
-        "description": "Write-only: e-mail the user a password-reset link (default true)"})
+    sendPasswordResetEmail = fields.Boolean(
+        load_only=True, load_default=True, truthy={True}, falsy={False},
+        metadata={"description": "Write-only: e-mail the user a password-reset link (default true)"})
 
 
 class UserPatchAttributesSchema(UserAttributesSchema):
     class Meta(JsonApiSchema.Meta):
         exclude = ("clientId", "sendPasswordResetEmail")
 
-    email = fields.Email(error_messages={**required("email"), "invalid": "email must be a valid email address"})
+    email = fields.Email(error_messages={**required("email"),
+                                         "invalid": "email must be a valid email address"})
     name = fields.String(error_messages=required("name"),
                          validate=validate.Length(min=1, error="name must not be empty"))
     userType = fields.String(error_messages=required("userType"), validate=validate.OneOf(
@@ -106,7 +108,8 @@ class UserPatchAttributesSchema(UserAttributesSchema):
 class UserCreateDataSchema(JsonApiSchema):
     type = fields.String(required=True, error_messages=required("type"), metadata={"example": "auth/users"})
     attributes = fields.Nested(UserAttributesSchema, required=True, error_messages=required("attributes"))
-    relationships = fields.Nested(RelationshipsSchema, required=True, error_messages=required("relationships"))
+    relationships = fields.Nested(RelationshipsSchema, required=True,
+                                  error_messages=required("relationships"))
 
     @post_load
     def needs_role(self, data, **kwargs):
@@ -149,7 +152,8 @@ class AppClientAttributesSchema(JsonApiSchema):
 class AppClientCreateDataSchema(UserCreateDataSchema):
     type = fields.String(required=True, error_messages=required("type"),
                          metadata={"example": "auth/app-clients"})
-    attributes = fields.Nested(AppClientAttributesSchema, required=True, error_messages=required("attributes"))
+    attributes = fields.Nested(AppClientAttributesSchema, required=True,
+                               error_messages=required("attributes"))
 
 
 class AppClientCreateDocumentSchema(JsonApiSchema):
@@ -177,19 +181,23 @@ class ListQuerySchema(JsonApiSchema):
 
 
 class RoleListQuerySchema(ListQuerySchema):
-    name = fields.String(data_key="filter[name]", metadata={"description": "Exact role name, e.g. Builder Admin"})
+    name = fields.String(data_key="filter[name]",
+                         metadata={"description": "Exact role name, e.g. Builder Admin"})
 
 
 class UserListQuerySchema(ListQuerySchema):
     email = fields.String(data_key="filter[email]", metadata={"description": "Exact e-mail (any case)"})
     name = fields.String(data_key="filter[name]", metadata={"description": "Part of the name (any case)"})
     role = fields.String(data_key="filter[role]", metadata={"description": "A role id"})
-    practitioner = fields.String(data_key="filter[practitioner]", metadata={"description": "A Practitioner id"})
-    include = fields.String(metadata={"description": "auth/roles (or role): add the users' roles to `included`"})
+    practitioner = fields.String(data_key="filter[practitioner]",
+                                 metadata={"description": "A Practitioner id"})
+    include = fields.String(metadata={
+        "description": "auth/roles (or role): add the users' roles to `included`"})
 
 
 class UserGetQuerySchema(JsonApiSchema):
-    include = fields.String(metadata={"description": "auth/roles (or role): add the user's role to `included`"})
+    include = fields.String(metadata={
+        "description": "auth/roles (or role): add the user's role to `included`"})
 
 
 class AppClientListQuerySchema(ListQuerySchema):
@@ -208,8 +216,10 @@ class ToOneSchema(Schema):
 
 class RelationshipsOutSchema(Schema):
     auth_roles = fields.Nested(ToOneSchema, data_key="auth/roles", attribute="auth/roles")
-    fhir_practitioner = fields.Nested(ToOneSchema, data_key="fhir/practitioner", attribute="fhir/practitioner")
-    role = fields.Nested(ToOneSchema, metadata={"description": "When the user was created with this key style"})
+    fhir_practitioner = fields.Nested(ToOneSchema, data_key="fhir/practitioner",
+                                      attribute="fhir/practitioner")
+    role = fields.Nested(ToOneSchema,
+                         metadata={"description": "When the user was created with this key style"})
     practitioner = fields.Nested(ToOneSchema)
 
 
