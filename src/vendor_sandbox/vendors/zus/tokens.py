@@ -1,7 +1,6 @@
 """Zus access tokens: Auth0-style JWTs with Zus's https://zusapi.com/... claims."""
 
 import hashlib
-from datetime import timedelta
 
 import jwt
 
@@ -48,7 +47,3 @@ class TokenCodec:
         if not isinstance(payload["exp"], int) or payload["exp"] <= int(now.timestamp()):
             raise TokenExpired()
         return {name.removeprefix(CLAIM): value for name, value in payload.items() if name.startswith(CLAIM)}
-
-
-def expiry(now):
-    return now + timedelta(seconds=EXPIRES_IN)
