@@ -12,6 +12,7 @@ class DefaultConfig:
     OUTBOX_SIZE = 1000  # messages kept per namespace, oldest dropped first
     JOURNAL_SIZE = 1000  # requests kept per namespace in the journal ring
     JOURNAL_BODY_LIMIT = 64 * 1024  # bytes of each request/response body the journal keeps
+    ZUS_ENVIRONMENT = "sandbox"  # or "production": Zus sends no welcome e-mail there
     MAX_CONTENT_LENGTH = 1024 * 1024  # larger request bodies get the vendor's 413
     STATE_MAX_CONTENT_LENGTH = 512 * 1024 * 1024  # PUT /_sandbox/state takes whole snapshots
     ADMIN_TOKEN = None  # when set, /_sandbox/ calls that change or reveal state need it

@@ -14,6 +14,6 @@ Each vendor package exposes the same names (see `hipp/__init__.py`):
   /_sandbox/credentials) and the static `add_fake_users(seed, fake, count)`.
 """
 
-from . import hipp, nabla, welkin
+from . import hipp, nabla, welkin, zus
 
-VENDORS = (hipp, nabla, welkin)
+VENDORS = (hipp, nabla, welkin, zus)

@@ -1,0 +1,38 @@
+"""Zus Health: the Auth Service (JSON:API users, roles, app clients), FHIR Practitioner, OAuth tokens."""
+
+from .backend import ZusBackend as Backend
+from .errors import ZusApi, render_error
+from .routes import ERROR_RESPONSES, auth, fhir_blp, oauth
+
+NAME = "zus"
+URL_PREFIX = "/zus"
+BASE_URL = "/zus"
+SPEC = {
+    "title": "Zus Health API (vendor-sandbox)",
+    "version": "1.0.0",
+    "description": "Zus Health's Auth Service (JSON:API), FHIR Practitioner and OAuth token endpoint, as "
+    "https://api.sandbox.zusapi.com answers them.",
+    "security_schemes": {
+        "BearerAuth": {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "An access token from POST /oauth/token (client credentials), or a fixture "
+            "user's token from GET /_sandbox/credentials. Valid for 3600 seconds.",
+        }
+    },
+}
+
+
+def init_app(app):
+    """Mount Zus's three blueprints under one Api, so they share one OpenAPI document."""
+    api = ZusApi(app, name=NAME, base_url=BASE_URL, **SPEC)
+    for name, schema, media_type in ERROR_RESPONSES.values():
+        api.spec.components.response(name, {"description": f"{schema.__doc__.strip()}",
+                                             "content": {media_type: {"schema": schema}}})
+    for blp in (oauth, auth, fhir_blp):
+        api.register_blueprint(blp)
+    return api
+
+
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "Backend", "init_app", "render_error"]

@@ -1,0 +1,148 @@
+"""Zus Auth Service users: create (with the welcome and password-reset e-mails), list, get, update."""
+
+from dataclasses import replace
+
+from . import fhir
+from .errors import EmailTaken, IdConflict, NotFound, RelatedNotFound, ValidationFailed
+from .jsonapi import ROLE_INCLUDES, page, role_resource, user_resource
+
+APP_URLS = {"sandbox": "https://app.sandbox.zushealth.com", "production": "https://app.zushealth.com"}
+RESET_HOSTS = {"sandbox": "https://zus-sandbox.us.auth0.com", "production": "https://auth.zusapi.com"}
+DOCS_URL = "https://docs.zushealth.com"
+
+
+class Directory:
+    """The users half of ZusBackend; it relies on the collections and helpers built there."""
+
+    def create_user(self, caller, document):
+        """Validate everything, then claim the e-mail, store the user and send the mails."""
+        data = document["data"]
+        expect_type(data["type"], "auth/users")
+        attributes, relationships = data["attributes"], data["relationships"]
+        self._role_in_builder(caller, relationships["role"])
+        practitioner = relationships.get("practitioner")
+        if practitioner:
+            self._practitioner_in_builder(caller, practitioner)
+        now = int(self._source.now().timestamp())
+        user = {
+            "id": self._new_id(self._users),
+            "builderId": caller.builder_id,
+            **{key: attributes[key] for key in ("email", "name", "userType")},
+            "roleId": relationships["role"],
+            "practitionerId": practitioner or None,
+            "relationshipStyle": relationships["style"],
+            "createdAt": now,
+            "updatedAt": now,
+        }
+        self._claim_email(user["email"], user["id"])
+        self._insert_user(user, claim=False)
+        self._send_user_mails(user, attributes)
+        return {"data": user_resource(user)}
+
+    def list_users(self, caller, query):
+        users = [u for u in self._users.list("builder", caller.builder_id) if _matches(u, query)]
+        listed = page(users, query)
+        return replace(listed, data=[user_resource(u) for u in listed.data],
+                       included=self._included(listed.data, query.get("include")))
+
+    def get_user(self, caller, user_id, include=None):
+        user = self._user_in_builder(caller, user_id)
+        document = {"data": user_resource(user)}
+        included = self._included([user], include)
+        if included is not None:
+            document["included"] = included
+        return document
+
+    def update_user(self, caller, user_id, document):
+        """JSON:API PATCH: only the members sent change; a null practitioner unlinks."""
+        data = document["data"]
+        expect_type(data["type"], "auth/users")
+        expect_type(data["id"], user_id, member="id")
+        user = self._user_in_builder(caller, user_id)
+        attributes, relationships = data["attributes"], data["relationships"]
+        if "role" in relationships:
+            self._role_in_builder(caller, relationships["role"])
+        if relationships.get("practitioner"):
+            self._practitioner_in_builder(caller, relationships["practitioner"])
+        changed = {**user, **{k: attributes[k] for k in ("email", "name", "userType") if k in attributes}}
+        if "role" in relationships:
+            changed["roleId"] = relationships["role"]
+        if "practitioner" in relationships:
+            changed["practitionerId"] = relationships["practitioner"]
+        if changed != user:
+            changed["updatedAt"] = int(self._source.now().timestamp())
+        if changed["email"].casefold() != user["email"].casefold():
+            self._claim_email(changed["email"], user_id)
+            self._users.release("email", user["email"].casefold())
+        self._insert_user(changed, claim=False)
+        return {"data": user_resource(changed)}
+
+    def _included(self, users, include):
+        """The roles of `users` for `include=auth/roles` (or `role`); None without include."""
+        if include is None:
+            return None
+        for path in include.split(","):
+            if path not in ROLE_INCLUDES:
+                raise ValidationFailed([(f"include path {path} is not supported; use auth/roles",
+                                         {"parameter": "include"})])
+        role_ids = dict.fromkeys(u["roleId"] for u in users)
+        return [role_resource(self._roles.get(role_id)) for role_id in role_ids]
+
+    def _insert_user(self, user, claim=True):
+        if claim:
+            self._users.claim("email", user["email"].casefold(), user["id"])
+        self._users.put(user["id"], user, index={"builder": user["builderId"]})
+
+    def _claim_email(self, email, user_id):
+        if not self._users.claim("email", email.casefold(), user_id):
+            raise EmailTaken(email=email)
+
+    def _user_in_builder(self, caller, user_id):
+        user = self._users.get(user_id)
+        if not user or user["builderId"] != caller.builder_id:
+            raise NotFound(type="auth/users", id=user_id)
+        return user
+
+    def _practitioner_in_builder(self, caller, practitioner_id):
+        resource = self._practitioners.get(practitioner_id)
+        if not resource or fhir.owner(resource) != caller.builder_id:
+            raise RelatedNotFound(type="fhir/practitioner", id=practitioner_id)
+        return resource
+
+    def _send_user_mails(self, user, attributes):
+        builder = self._builders.get(user["builderId"])["name"]
+        if self.environment == "sandbox":
+            self._outbox.send(user["email"], "welcome", "Welcome to Zus Health", (
+                f"Hi {user['name']},\n\nYou have been added to {builder} on Zus Health.\n\n"
+                f"Zus App: {APP_URLS[self.environment]}\nDocumentation: {DOCS_URL}\n"))
+        if attributes.get("sendPasswordResetEmail", True):
+            link = f"{RESET_HOSTS[self.environment]}/lo/reset?ticket={self._source.string(32)}#"
+            after = f"\nAfterwards you will continue to application {attributes['clientId']}.\n" \
+                if attributes.get("clientId") else ""
+            self._outbox.send(user["email"], "password-reset", "Set your Zus Health password", (
+                f"Hi {user['name']},\n\nSet your password to start using Zus Health ({builder}):\n{link}\n\n"
+                "Use at least 8 characters with 3 of: lower case, upper case, digits, special characters.\n"
+                + after))
+
+
+def expect_type(sent, expected, member="type"):
+    """JSON:API: a type (or PATCH id) that does not match the endpoint is a 409."""
+    if sent != expected:
+        raise IdConflict(member=member, value=sent, expected=expected)
+
+
+def normalized_user(user):
+    record = {key: user.get(key) for key in ("id", "builderId", "email", "name", "userType", "roleId",
+                                             "practitionerId", "createdAt", "updatedAt")}
+    record["relationshipStyle"] = user.get("relationshipStyle", "long")
+    return record
+
+
+def _matches(user, query):
+    if "email" in query and user["email"].casefold() != query["email"].casefold():
+        return False
+    if "name" in query and query["name"].casefold() not in user["name"].casefold():
+        return False
+    if "role" in query and user["roleId"] != query["role"]:
+        return False
+    return "practitioner" not in query or user["practitionerId"] == query["practitioner"]

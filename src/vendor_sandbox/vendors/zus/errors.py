@@ -1,0 +1,281 @@
+"""Zus's errors in its three shapes: JSON:API `errors` (Auth Service), FHIR OperationOutcome, and
+Auth0's `{"error", "error_description"}` at the token endpoint."""
+
+from http import HTTPStatus
+
+from flask import current_app, request
+from marshmallow import Schema, fields
+
+from ...api import VendorApi
+from ...errors import SandboxError, VendorError, describe
+
+JSONAPI_TYPE = "application/vnd.api+json"
+FHIR_TYPE = "application/fhir+json"
+
+
+class ZusError(VendorError):
+    """An Auth Service error: one JSON:API error object per problem."""
+
+    status = 400
+    message = "Bad Request"
+
+    def __init__(self, message=None, **context):
+        super().__init__(message or self.message.format(**context))
+        self.detail = message or self.message.format(**context)
+        self.source = None
+
+    def objects(self):
+        return [error_object(self.status, self.detail, self.source)]
+
+
+class ValidationFailed(ZusError):
+    """400 with one error object per invalid member, each with its `source`."""
+
+    def __init__(self, problems):
+        super().__init__("; ".join(detail for detail, _ in problems))
+        self.problems = problems
+
+    def objects(self):
+        return [error_object(self.status, detail, source) for detail, source in self.problems]
+
+
+class InvalidJson(ZusError):
+    message = "request body must be a JSON document"
+
+
+class TokenRequired(ZusError):
+    status = 401
+    message = "missing Authorization: Bearer token"
+
+
+class TokenInvalid(ZusError):
+    status = 401
+    message = "invalid token"
+
+
+class TokenExpired(ZusError):
+    status = 401
+    message = "token expired"
+
+
+class Forbidden(ZusError):
+    status = 403
+    message = "role {role} does not have permission {permission}"
+
+
+class NotFound(ZusError):
+    status = 404
+    message = "{type} {id} not found"
+
+
+class RelatedNotFound(ZusError):
+    """JSON:API: a request that references a related resource that does not exist is a 404."""
+
+    status = 404
+    message = "{type} {id} not found in this builder"
+
+
+class IdConflict(ZusError):
+    """JSON:API: a PATCH whose type or id does not match the endpoint is a 409."""
+
+    status = 409
+    message = "{member} {value} does not match the endpoint ({expected})"
+
+
+class EmailTaken(ZusError):
+    status = 409
+    message = "a user with email {email} already exists"
+
+
+class FhirError(VendorError):
+    """A FHIR error: an OperationOutcome with one issue."""
+
+    status = 400
+    code = "processing"
+    message = "Bad Request"
+
+    def __init__(self, message=None, **context):
+        super().__init__(message or self.message.format(**context))
+        self.diagnostics = message or self.message.format(**context)
+
+    def issues(self):
+        return [issue(self.code, self.diagnostics)]
+
+
+class FhirInvalid(FhirError):
+    """400 with one issue per invalid element, each with its FHIRPath `expression`."""
+
+    code = "invalid"
+
+    def __init__(self, problems):
+        super().__init__("; ".join(text for text, _ in problems))
+        self.problems = problems
+
+    def issues(self):
+        return [issue(self.code, text, expression) for text, expression in self.problems]
+
+
+class FhirWrongType(FhirError):
+    code = "invalid"
+    message = 'Incorrect resource type found, expected "Practitioner" but found "{found}"'
+
+
+class FhirUnknownParameter(FhirError):
+    code = "invalid"
+    message = ('Unknown search parameter "{name}" for resource type "Practitioner". '
+               "Valid search parameters for this search are: [{valid}]")
+
+
+class FhirNotFound(FhirError):
+    status = 404
+    code = "not-found"
+    message = "Resource Practitioner/{id} is not known"
+
+
+class OAuthError(VendorError):
+    """Auth0's token endpoint error: {"error": code, "error_description": text}."""
+
+    status = 400
+    error = "invalid_request"
+    message = "Bad Request"
+
+    def __init__(self, message=None, **context):
+        super().__init__(message or self.message.format(**context))
+        self.description = message or self.message.format(**context)
+
+
+class MissingParameter(OAuthError):
+    message = "Missing required parameter: {name}"
+
+
+class UnsupportedGrant(OAuthError):
+    error = "unsupported_grant_type"
+    message = "Unsupported grant type: {grant}"
+
+
+class ClientDenied(OAuthError):
+    status = 401
+    error = "access_denied"
+    message = "Unauthorized"
+
+
+class GrantNotAllowed(OAuthError):
+    status = 403
+    error = "unauthorized_client"
+    message = "Grant type '{grant}' not allowed for the client."
+
+
+class AudienceUnknown(OAuthError):
+    status = 403
+    error = "access_denied"
+    message = "Service not found: {audience}"
+
+
+class TooManyTokens(OAuthError):
+    status = 429
+    error = "too_many_requests"
+    message = "Too many token requests for this client: at most {limit} per hour"
+
+
+def error_object(status, detail, source=None):
+    """A JSON:API error object; `details` too, the member Zus's own client reads."""
+    obj = {"status": str(status), "code": status, "title": HTTPStatus(status).phrase,
+           "detail": detail, "details": detail}
+    if source:
+        obj["source"] = source
+    return obj
+
+
+def issue(code, diagnostics, expression=None):
+    obj = {"severity": "error", "code": code, "diagnostics": diagnostics}
+    if expression:
+        obj["expression"] = [expression]
+    return obj
+
+
+FHIR_CODES = {401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported", 413: "too-costly",
+              500: "exception"}
+FHIR_PREFIX = "/zus/fhir"
+TOKEN_PATH = "/zus/oauth/token"
+
+
+def render_error(error):
+    """Any exception raised under /zus in the shape of the Zus service the path belongs to."""
+    status, message, headers = _describe(error)
+    path = request.path
+    if path == FHIR_PREFIX or path.startswith(FHIR_PREFIX + "/") or isinstance(error, FhirError):
+        issues = error.issues() if isinstance(error, FhirError) else [
+            issue(FHIR_CODES.get(status, "processing"), message)]
+        body, mimetype = {"resourceType": "OperationOutcome", "issue": issues}, FHIR_TYPE
+    elif path == TOKEN_PATH or isinstance(error, OAuthError):
+        code = error.error if isinstance(error, OAuthError) else HTTPStatus(status).name.lower()
+        body, mimetype = {"error": code, "error_description": message}, "application/json"
+    else:
+        objects = error.objects() if isinstance(error, ZusError) else [error_object(status, message)]
+        body, mimetype = {"errors": objects}, JSONAPI_TYPE
+    response = current_app.json.response(body)
+    response.status_code = status
+    response.mimetype = mimetype
+    response.headers.extend(headers)
+    return response
+
+
+def _describe(error):
+    if isinstance(error, ZusError):
+        return error.status, error.detail, {}
+    if isinstance(error, FhirError):
+        return error.status, error.diagnostics, {}
+    if isinstance(error, OAuthError):
+        return error.status, error.description, {}
+    status, message, headers = describe(error)
+    if not isinstance(error, SandboxError):
+        message = HTTPStatus(status).phrase
+    return status, message, headers
+
+
+class ErrorSourceSchema(Schema):
+    pointer = fields.String(metadata={"example": "/data/attributes/email"})
+    parameter = fields.String(metadata={"example": "page[count]"})
+
+
+class ErrorObjectSchema(Schema):
+    status = fields.String(required=True, metadata={"example": "400"})
+    code = fields.Integer(required=True, metadata={"example": 400})
+    title = fields.String(required=True, metadata={"example": "Bad Request"})
+    detail = fields.String(required=True, metadata={"example": "email is required"})
+    details = fields.String(required=True, metadata={
+        "description": "Same as detail: Zus's own client reads it"})
+    source = fields.Nested(ErrorSourceSchema)
+
+
+class ZusErrorSchema(Schema):
+    """A JSON:API error document."""
+
+    errors = fields.List(fields.Nested(ErrorObjectSchema), required=True)
+
+
+class IssueSchema(Schema):
+    severity = fields.String(required=True, metadata={"example": "error"})
+    code = fields.String(required=True, metadata={"example": "not-found"})
+    diagnostics = fields.String(metadata={"example": "Resource Practitioner/123 is not known"})
+    expression = fields.List(fields.String())
+
+
+class OperationOutcomeSchema(Schema):
+    """A FHIR OperationOutcome."""
+
+    resourceType = fields.String(required=True, metadata={"enum": ["OperationOutcome"]})
+    issue = fields.List(fields.Nested(IssueSchema), required=True)
+
+
+class OAuthErrorSchema(Schema):
+    """An Auth0 token endpoint error."""
+
+    error = fields.String(required=True, metadata={"example": "access_denied"})
+    error_description = fields.String(required=True, metadata={"example": "Unauthorized"})
+
+
+class ZusApi(VendorApi):
+    ERROR_SCHEMA = ZusErrorSchema
+    # each operation documents its own "default" in its service's shape (routes._errors)
+    DEFAULT_ERROR_RESPONSE_NAME = None

@@ -1,0 +1,325 @@
+"""Zus's endpoints: the token endpoint, the Auth Service (JSON:API) and FHIR Practitioner."""
+
+import json
+
+from flask import g, request, url_for
+from flask.views import MethodView
+
+from ...api import VendorBlueprint, VendorParser
+from ...store import get_backend
+from . import fhir
+from .auth import authenticate, requires
+from .errors import (
+    FHIR_TYPE,
+    JSONAPI_TYPE,
+    FhirError,
+    FhirInvalid,
+    InvalidJson,
+    OAuthError,
+    OAuthErrorSchema,
+    OperationOutcomeSchema,
+    ValidationFailed,
+    ZusErrorSchema,
+)
+from .jsonapi import page_links, problems, query_problems
+from .schemas import (
+    AppClientCreateDocumentSchema,
+    AppClientDocumentSchema,
+    AppClientListDocumentSchema,
+    AppClientListQuerySchema,
+    BundleSchema,
+    PractitionerResourceSchema,
+    PractitionerSchema,
+    PractitionerSearchSchema,
+    RoleListDocumentSchema,
+    RoleListQuerySchema,
+    TokenRequestSchema,
+    TokenSchema,
+    UserCreateDocumentSchema,
+    UserDocumentSchema,
+    UserGetQuerySchema,
+    UserListDocumentSchema,
+    UserListQuerySchema,
+    UserPatchDocumentSchema,
+)
+
+
+def _json_body(req, invalid):
+    """The body as JSON whatever the Content-Type says; absent is missing, unparsable is `invalid`."""
+    data = req.get_data(cache=True)
+    if not data.strip():
+        return {}
+    try:
+        return json.loads(data, parse_constant=_reject_constant)
+    except ValueError:
+        raise invalid from None
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+class JsonApiParser(VendorParser):
+    def load_json(self, req, schema):
+        return _json_body(req, InvalidJson())
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        (location, messages), = error.messages.items()
+        raise ValidationFailed(query_problems(messages) if location == "query" else problems(messages))
+
+
+class FhirParser(VendorParser):
+    def load_json(self, req, schema):
+        return _json_body(req, FhirError("Failed to parse request body as JSON resource"))
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        (location, messages), = error.messages.items()
+        prefix = "" if location == "query" else "Practitioner"
+        raise FhirInvalid([(f"{path}: {text}" if path else text, path or None)
+                           for path, text in _fhir_paths(messages, prefix)])
+
+
+class OAuthParser(VendorParser):
+    """Auth0 takes the token request as JSON or as a form."""
+
+    def load_json(self, req, schema):
+        if req.mimetype == "application/x-www-form-urlencoded":
+            return req.form.to_dict()
+        return _json_body(req, OAuthError("Unable to parse the request body as JSON"))
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        (messages,) = error.messages.values()
+        raise OAuthError("; ".join(f"{key}: {' '.join(text)}" if key != "_schema" else " ".join(text)
+                                   for key, text in messages.items()))
+
+
+class JsonApiBlueprint(VendorBlueprint):
+    ARGUMENTS_PARSER = JsonApiParser()
+
+
+class FhirBlueprint(VendorBlueprint):
+    ARGUMENTS_PARSER = FhirParser()
+
+
+class OAuthBlueprint(VendorBlueprint):
+    ARGUMENTS_PARSER = OAuthParser()
+
+
+oauth = OAuthBlueprint("zus_oauth", __name__, url_prefix="/zus/oauth", description="OAuth 2.0 tokens (Auth0)")
+auth = JsonApiBlueprint("zus_auth", __name__, url_prefix="/zus/auth",
+                        description="Auth Service (JSON:API): roles, users, app clients")
+fhir_blp = FhirBlueprint("zus_fhir", __name__, url_prefix="/zus/fhir", description="FHIR R4 Practitioner")
+auth.before_request(authenticate)
+fhir_blp.before_request(authenticate)
+auth.after_request(lambda response: _typed(response, JSONAPI_TYPE))
+fhir_blp.after_request(lambda response: _typed(response, FHIR_TYPE))
+
+ERROR_RESPONSES = {  # blueprint -> (component response, its schema, media type)
+    "zus_oauth": ("OAuthErrorResponse", OAuthErrorSchema, "application/json"),
+    "zus_auth": ("ZusErrorResponse", ZusErrorSchema, JSONAPI_TYPE),
+    "zus_fhir": ("OperationOutcomeResponse", OperationOutcomeSchema, FHIR_TYPE),
+}
+
+
+def _errors(blp, *statuses):
+    """Document `statuses` (and any other error) in the shape of the blueprint's service.
+
+    By reference to one component response each: resolving the schemas per operation made
+    every create_app (one per test) several times slower.
+    """
+    name = ERROR_RESPONSES[blp.name][0]
+
+    def decorate(view):
+        for status in (*statuses, "default"):
+            view = blp.alt_response(status, response=name)(view)
+        return view
+
+    return decorate
+
+
+@oauth.route("/token")
+class Token(MethodView):
+    @oauth.arguments(TokenRequestSchema, example={
+        "grant_type": "client_credentials", "client_id": "AcmeBackendM2MClient0000000000a1",
+        "client_secret": "acme-backend-secret-" + "0" * 44, "audience": "https://api.sandbox.zusapi.com"})
+    @oauth.response(200, TokenSchema)
+    @_errors(oauth, 400, 401, 403, 429)
+    @oauth.doc(security=[])
+    def post(self, params):
+        """Get an access token (client credentials)
+
+        JSON or form body; the client may also authenticate with HTTP Basic.
+        """
+        basic = request.authorization
+        if basic and basic.type == "basic":
+            params = {"client_id": basic.username, "client_secret": basic.password, **params}
+        return get_backend("zus").issue_token(params), {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+@auth.route("/roles")
+class Roles(MethodView):
+    @requires("auth/roles:read")
+    @auth.arguments(RoleListQuerySchema, location="query")
+    @auth.response(200, RoleListDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 400, 401, 403)
+    def get(self, query):
+        """List the Builder's roles"""
+        return list_document(get_backend("zus").list_roles(g.zus_caller, query))
+
+
+@auth.route("/users")
+class Users(MethodView):
+    @requires("auth/users:write")
+    @auth.arguments(UserCreateDocumentSchema, content_type=JSONAPI_TYPE)
+    @auth.response(201, UserDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 400, 401, 403, 404, 409)
+    def post(self, document):
+        """Create a user
+
+        Only a Builder Admin may. Related role and practitioner must be in the caller's Builder.
+        """
+        created = get_backend("zus").create_user(g.zus_caller, document)
+        return created, 201, {"Location": url_for("zus_auth.UserById", user_id=created["data"]["id"],
+                                                  _external=True)}
+
+    @requires("auth/users:read")
+    @auth.arguments(UserListQuerySchema, location="query")
+    @auth.response(200, UserListDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 400, 401, 403)
+    def get(self, query):
+        """List users"""
+        return list_document(get_backend("zus").list_users(g.zus_caller, query))
+
+
+@auth.route("/users/<user_id>")
+class UserById(MethodView):
+    @requires("auth/users:read")
+    @auth.arguments(UserGetQuerySchema, location="query")
+    @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 400, 401, 403, 404)
+    def get(self, query, user_id):
+        """Get a user"""
+        return get_backend("zus").get_user(g.zus_caller, user_id, query.get("include"))
+
+    @requires("auth/users:write")
+    @auth.arguments(UserPatchDocumentSchema, content_type=JSONAPI_TYPE)
+    @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 400, 401, 403, 404, 409)
+    def patch(self, document, user_id):
+        """Update a user
+
+        Only the members sent change; assign Permissionless to revoke access.
+        """
+        return get_backend("zus").update_user(g.zus_caller, user_id, document)
+
+
+@auth.route("/app-clients")
+class AppClients(MethodView):
+    @requires("auth/app-clients:write")
+    @auth.arguments(AppClientCreateDocumentSchema, content_type=JSONAPI_TYPE)
+    @auth.response(201, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 400, 401, 403, 404, 409)
+    def post(self, document):
+        """Create an app client
+
+        The response is the only one that shows the clientSecret (until it is rotated).
+        """
+        created = get_backend("zus").create_app_client(g.zus_caller, document)
+        return created, 201, {"Location": url_for("zus_auth.AppClientById", client_id=created["data"]["id"],
+                                                  _external=True)}
+
+    @requires("auth/app-clients:read")
+    @auth.arguments(AppClientListQuerySchema, location="query")
+    @auth.response(200, AppClientListDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 400, 401, 403)
+    def get(self, query):
+        """List app clients"""
+        return list_document(get_backend("zus").list_app_clients(g.zus_caller, query))
+
+
+@auth.route("/app-clients/<client_id>")
+class AppClientById(MethodView):
+    @requires("auth/app-clients:read")
+    @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 401, 403, 404)
+    def get(self, client_id):
+        """Get an app client"""
+        return get_backend("zus").get_app_client(g.zus_caller, client_id)
+
+
+@auth.route("/app-clients/<client_id>/rotate-secret")
+class RotateSecret(MethodView):
+    @requires("auth/app-clients:write")
+    @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 401, 403, 404)
+    def post(self, client_id):
+        """Rotate an app client's secret
+
+        The old secret stops working at once; the new one is shown in this response only.
+        """
+        return get_backend("zus").rotate_secret(g.zus_caller, client_id)
+
+
+@fhir_blp.route("/Practitioner")
+class Practitioners(MethodView):
+    @requires("fhir/Practitioner:write")
+    @fhir_blp.arguments(PractitionerSchema, content_type=FHIR_TYPE, example={
+        "resourceType": "Practitioner", "active": True, "name": [{"family": "Smith", "given": ["Jane"]}]})
+    @fhir_blp.response(201, PractitionerResourceSchema, content_type=FHIR_TYPE)
+    @_errors(fhir_blp, 400, 401, 403)
+    def post(self, body):
+        """Create a Practitioner"""
+        created = get_backend("zus").create_practitioner(g.zus_caller, body)
+        location = url_for("zus_fhir.PractitionerById", practitioner_id=created["id"], _external=True)
+        return created, 201, {"Location": f"{location}/_history/1", "ETag": 'W/"1"'}
+
+    @requires("fhir/Practitioner:read")
+    @fhir_blp.arguments(PractitionerSearchSchema, location="query")
+    @fhir_blp.response(200, BundleSchema, content_type=FHIR_TYPE)
+    @_errors(fhir_blp, 400, 401, 403)
+    def get(self, query):
+        """Search Practitioners (searchset Bundle)"""
+        found = get_backend("zus").search_practitioners(g.zus_caller, query, list(request.args))
+        return fhir.bundle(request.base_url, request.args, found.data, found.offset, found.count, found.total)
+
+
+@fhir_blp.route("/Practitioner/<practitioner_id>")
+class PractitionerById(MethodView):
+    @requires("fhir/Practitioner:read")
+    @fhir_blp.response(200, PractitionerResourceSchema, content_type=FHIR_TYPE)
+    @_errors(fhir_blp, 401, 403, 404)
+    def get(self, practitioner_id):
+        """Read a Practitioner"""
+        resource = get_backend("zus").get_practitioner(g.zus_caller, practitioner_id)
+        return resource, {"ETag": f'W/"{resource["meta"]["versionId"]}"'}
+
+
+def list_document(page):
+    """A JSON:API collection document with absolute pagination links."""
+    document = {"data": page.data}
+    if page.included is not None:
+        document["included"] = page.included
+    document["links"] = page_links(request.base_url, request.args, page.offset, page.count, page.total)
+    return document
+
+
+def _typed(response, mimetype):
+    if response.is_json:
+        response.mimetype = mimetype
+    return response
+
+
+def _fhir_paths(messages, prefix):
+    """(FHIRPath, message) pairs: Practitioner.name[0].given[1]."""
+    for key, nested in messages.items():
+        if isinstance(key, int):
+            path = f"{prefix}[{key}]"
+        elif key == "_schema":
+            path = prefix
+        else:
+            path = f"{prefix}.{key}" if prefix else key
+        if isinstance(nested, dict):
+            yield from _fhir_paths(nested, path)
+        else:
+            for text in nested:
+                yield path, text

@@ -1,0 +1,49 @@
+"""Zus access tokens: Auth0-style JWTs with Zus's https://zusapi.com/... claims."""
+
+import hashlib
+
+import jwt
+
+from .errors import TokenExpired, TokenInvalid
+
+CLAIM = "https://zusapi.com/"
+EXPIRES_IN = 3600
+AUDIENCES = {"sandbox": "https://api.sandbox.zusapi.com", "production": "https://api.zusapi.com"}
+ISSUER = "https://zus-sandbox.us.auth0.com/"
+
+
+class TokenCodec:
+    """Mints and verifies HS256 JWTs against the sandbox clock.
+
+    The key depends on the seed only, not on the namespace, so that a token listed in
+    /_sandbox/credentials works in every namespace whose state holds its principal.
+    """
+
+    def __init__(self, seed, audience):
+        self._key = hashlib.sha256(f"vendor-sandbox/zus/{seed}".encode()).hexdigest()
+        self.audience = audience
+
+    def mint(self, now, subject, client_id, claims):
+        issued = int(now.timestamp())
+        payload = {
+            "iss": ISSUER,
+            "sub": subject,
+            "aud": [self.audience],
+            "iat": issued,
+            "exp": issued + EXPIRES_IN,
+            "azp": client_id,
+            **{CLAIM + name: value for name, value in claims.items()},
+        }
+        return jwt.encode(payload, self._key, algorithm="HS256")
+
+    def verify(self, token, now):
+        """The token's Zus claims (short names), or TokenInvalid / TokenExpired."""
+        try:
+            payload = jwt.decode(token, self._key, algorithms=["HS256"], audience=self.audience,
+                                 issuer=ISSUER, options={"verify_exp": False, "verify_iat": False,
+                                                         "require": ["exp", "iat", "sub"]})
+        except jwt.PyJWTError:
+            raise TokenInvalid() from None
+        if not isinstance(payload["exp"], int) or payload["exp"] <= int(now.timestamp()):
+            raise TokenExpired()
+        return {name.removeprefix(CLAIM): value for name, value in payload.items() if name.startswith(CLAIM)}
