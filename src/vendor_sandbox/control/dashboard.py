@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
 
-from ..store import get_store, namespace_name
+from ..store import DEFAULT_NAMESPACE, get_store, namespace_name
 
 LATEST_USERS = 10
 LATEST_REQUESTS = 20
@@ -21,7 +21,7 @@ def register(blp):
         return render_template(
             "dashboard.html",
             namespace=namespace.name,
-            namespaces=store.namespaces(),
+            namespaces=sorted({DEFAULT_NAMESPACE, *store.namespaces()}),
             # the admin token, when the page was opened with ?token=, rides along in its own links
             token=request.args.get("token") or None,
             vendors=[vendor_overview(namespace, name) for name in store.vendors],
