@@ -143,6 +143,8 @@ def render_error(error):
         if not isinstance(error, SandboxError):
             message = generic
         code = status
+        if status == 429:  # a forced 429 is Nabla's documented quota error
+            code, name, message = RateLimited.code, RateLimited.name, RateLimited.message
     body = {"message": message, "code": code, "name": name, "trace_id": trace_id()}
     response = current_app.json.response(body)
     response.status_code = status

@@ -142,6 +142,7 @@ NOT_PROVISIONED = "can only be changed while the user is PROVISIONED"
 GENERIC = {
     405: ("METHOD_NOT_ALLOWED", "Request method '{method}' not supported"),
     413: ("PAYLOAD_TOO_LARGE", "Maximum upload size exceeded"),
+    429: (TooManyTokenRequests.code, "Too many requests; try again later"),
     500: ("INTERNAL_SERVER_ERROR", "Internal server error"),
 }
 
