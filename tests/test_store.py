@@ -2,7 +2,7 @@
 
 import threading
 
-from vendor_sandbox.store import Collection
+from vendor_sandbox.collection import Collection
 
 
 def test_put_get_list_by_index_in_insertion_order():
@@ -73,3 +73,66 @@ def test_reset_rebuilds_one_vendor_or_the_whole_namespace(app):
     assert after is not before
     store.reset("a")
     assert store.namespace("a").backend("hipp") is not after
+
+
+def layered():
+    base = Collection()
+    base.put("a", {"id": "a"}, index={"org": 1})
+    base.put("b", {"id": "b"}, index={"org": 2})
+    base.put("c", {"id": "c"}, index={"org": 1})
+    base.claim("email", "a@x", "a")
+    return base, Collection(base)
+
+
+def test_a_layer_reads_through_to_its_base():
+    base, layer = layered()
+    assert layer.get("a") == {"id": "a"}
+    assert layer.list("org", 1) == [{"id": "a"}, {"id": "c"}]
+    assert (layer.count(), layer.count("org", 1)) == (3, 2)
+    assert layer.owner("email", "a@x") == "a" and not layer.claim("email", "a@x", "z")
+
+
+def test_writes_stay_in_the_layer_and_behave_like_a_plain_collection():
+    base, layer = layered()
+    plain = Collection()
+    plain.load(base.dump())
+    for target in (layer, plain):
+        target.put("a", {"id": "a", "v": 2}, index={"org": 2})
+        target.put("d", {"id": "d"}, index={"org": 1})
+        target.delete("c")
+        target.release("email", "a@x")
+        assert target.claim("email", "a@x", "d")
+    assert base.list() == [{"id": "a"}, {"id": "b"}, {"id": "c"}], "the base is never written"
+    for target in (layer, plain):
+        assert target.list() == [{"id": "b"}, {"id": "a", "v": 2}, {"id": "d"}]
+        assert target.list("org", 1) == [{"id": "d"}]
+        assert target.list("org", 2, reverse=True) == [{"id": "a", "v": 2}, {"id": "b"}]
+        assert (target.count(), target.count("org", 1), target.count("org", 2)) == (3, 1, 2)
+        assert target.get("c") is None and target.delete("c") is None
+        assert target.owner("email", "a@x") == "d"
+    assert layer.dump() == plain.dump()
+
+
+def test_page_walks_only_as_far_as_it_needs():
+    base = Collection()
+    for n in range(10):
+        base.put(f"k{n}", {"n": n}, index={"all": True})
+    layer = Collection(base)
+    layer.put("k10", {"n": 10}, index={"all": True})
+    assert layer.page("all", True, offset=2, limit=3) == [{"n": 2}, {"n": 3}, {"n": 4}]
+    assert layer.page("all", True, offset=0, limit=3, reverse=True) == [{"n": 10}, {"n": 9}, {"n": 8}]
+    assert layer.page(offset=9, limit=5) == [{"n": 9}, {"n": 10}]
+
+
+def test_load_replaces_the_base_too():
+    _, layer = layered()
+    layer.load({"records": [["z", {"id": "z"}]], "indexes": {}, "claims": {}})
+    assert layer.list() == [{"id": "z"}] and layer.get("a") is None and layer.owner("email", "a@x") is None
+
+
+def test_namespaces_share_one_seeded_template_and_copy_nothing(app):
+    store = app.extensions["vendor_sandbox.store"]
+    users = store.namespace("a").state("hipp").collection("users")
+    assert users.count() > 10 and users._records == {}
+    assert store.template("hipp") is store.template("hipp")
+    assert store.namespace("b").state("hipp").collection("users")._base is users._base

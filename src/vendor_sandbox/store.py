@@ -5,6 +5,7 @@ import threading
 
 from flask import current_app, request
 
+from .collection import Collection
 from .errors import SandboxError
 from .faults import FaultRules
 from .ids import Source
@@ -16,118 +17,34 @@ DEFAULT_NAMESPACE = "default"
 _NAMESPACE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-class Collection:
-    """Records by key, one-value secondary indexes and unique claims.
-
-    Every method is one atomic step and takes and returns plain JSON-able values, so a
-    shared backend (a Redis hash plus sets) can implement the same interface later without
-    any change in `vendors/`. Records handed out must be treated as immutable: replace them
-    with `put`, never edit them in place.
-    """
-
-    def __init__(self):
-        self._lock = threading.RLock()
-        self._records = {}
-        # index name -> value -> ordered set of keys (a dict keeps insertion order)
-        self._indexes = {}
-        self._indexed = {}
-        self._claims = {}
-
-    def get(self, key):
-        return self._records.get(key)
-
-    def put(self, key, record, index=None):
-        """Insert or replace `record` under `key`, filed under `index` ({name: value})."""
-        with self._lock:
-            self._unindex(key)
-            self._records[key] = record
-            if index:
-                self._indexed[key] = dict(index)
-                for name, value in index.items():
-                    self._indexes.setdefault(name, {}).setdefault(value, {})[key] = None
-
-    def delete(self, key):
-        with self._lock:
-            self._unindex(key)
-            return self._records.pop(key, None)
-
-    def list(self, index=None, value=None, *, reverse=False):
-        """Records in insertion order, all of them or those filed under index=value."""
-        with self._lock:
-            if index is None:
-                keys = list(self._records)
-            else:
-                keys = list(self._indexes.get(index, {}).get(value, ()))
-        if reverse:
-            keys.reverse()
-        records = self._records
-        return [records[k] for k in keys if k in records]
-
-    def count(self, index=None, value=None):
-        if index is None:
-            return len(self._records)
-        return len(self._indexes.get(index, {}).get(value, ()))
-
-    def claim(self, unique, value, owner):
-        """Reserve `value` in the unique set `unique` for `owner`; False if another holds it."""
-        with self._lock:
-            holders = self._claims.setdefault(unique, {})
-            if holders.get(value, owner) != owner:
-                return False
-            holders[value] = owner
-            return True
-
-    def owner(self, unique, value):
-        return self._claims.get(unique, {}).get(value)
-
-    def release(self, unique, value):
-        with self._lock:
-            self._claims.get(unique, {}).pop(value, None)
-
-    def dump(self):
-        """The whole collection as JSON-able data (records in insertion order)."""
-        with self._lock:
-            return {
-                "records": [[key, record] for key, record in self._records.items()],
-                "indexes": {key: dict(index) for key, index in self._indexed.items()},
-                "claims": {unique: dict(holders) for unique, holders in self._claims.items()},
-            }
-
-    def load(self, data):
-        """Replace everything with `dump()` output (already validated by the caller)."""
-        with self._lock:
-            self._records, self._indexes, self._indexed, self._claims = {}, {}, {}, {}
-            indexes = data.get("indexes", {})
-            for key, record in data["records"]:
-                self.put(key, record, index=indexes.get(key))
-            self._claims = {unique: dict(holders) for unique, holders in data.get("claims", {}).items()}
-
-    def _unindex(self, key):
-        for name, value in self._indexed.pop(key, {}).items():
-            bucket = self._indexes[name][value]
-            bucket.pop(key, None)
-            if not bucket:
-                del self._indexes[name][value]
-
-
 class VendorState:
     """The named collections of one vendor in one namespace, and its outbox.
 
     A backend keeps every piece of mutable state in these collections (never in its own
-    attributes), so that snapshots and a shared store see all of it.
+    attributes), so that snapshots and a shared store see all of it. A namespace's state is
+    layered over the vendor's seeded template: `seeded` tells the backend not to seed again.
     """
 
-    def __init__(self, outbox=None):
+    def __init__(self, outbox=None, base=None):
         self._collections = {}
         self._lock = threading.Lock()
+        self._base = base
         self.outbox = outbox
+
+    @property
+    def seeded(self):
+        return self._base is not None
 
     def collection(self, name):
         with self._lock:
-            return self._collections.setdefault(name, Collection())
+            found = self._collections.get(name)
+            if found is None:
+                base = self._base._collections.get(name) if self._base else None
+                found = self._collections[name] = Collection(base)
+            return found
 
     def names(self):
-        return sorted(self._collections)
+        return sorted(set(self._collections) | set(self._base._collections if self._base else ()))
 
 
 class Namespace:
@@ -163,11 +80,11 @@ class Namespace:
                 self.faults.clear()
 
     def fresh(self, vendor):
-        """(backend, state) seeded anew, not yet in use by this namespace."""
-        module = self._store.vendors[vendor]
-        source = Source(self._store.seed, self.name, vendor, self._store.clock)
-        state = VendorState(VendorOutbox(self.outbox, vendor))
-        return module.Backend(state, source, self._store.seed_data(vendor), self._store.settings), state
+        """(backend, state) at the seeded state, not yet in use by this namespace."""
+        store = self._store
+        source = Source(store.seed, self.name, vendor, store.clock)
+        state = VendorState(VendorOutbox(self.outbox, vendor), base=store.template(vendor))
+        return store.vendors[vendor].Backend(state, source, store.seed_data(vendor), store.settings), state
 
     def replace(self, backends, states, messages):
         """Swap in restored backends and outbox messages in one step (see control/state.py)."""
@@ -201,6 +118,8 @@ class Store:
         self._seeds = seeds
         self._namespaces = {}
         self._lock = threading.Lock()
+        self._templates = {}
+        self._template_lock = threading.Lock()
 
     def vendor_for(self, path):
         """The vendor module whose URL prefix `path` is under, or None."""
@@ -211,6 +130,20 @@ class Store:
 
     def seed_data(self, vendor):
         return self._seeds.get(vendor)
+
+    def template(self, vendor):
+        """The vendor's seeded state, built once and shared read-only by every namespace."""
+        template = self._templates.get(vendor)
+        if template is None:
+            with self._template_lock:
+                template = self._templates.get(vendor)
+                if template is None:
+                    template = VendorState()
+                    # "~" is no namespace's: the template's draws never repeat a namespace's
+                    source = Source(self.seed, "~template", vendor, self.clock)
+                    self.vendors[vendor].Backend(template, source, self.seed_data(vendor), self.settings)
+                    self._templates[vendor] = template
+        return template
 
     def namespace(self, name=DEFAULT_NAMESPACE):
         namespace = self._namespaces.get(name)

@@ -7,7 +7,9 @@ Each vendor package exposes the same names (see `hipp/__init__.py`):
 - BASE_URL: the sandbox path standing for the vendor's real base URL; OPTIONS_STATUS (optional,
   204 by default): the status of an automatic OPTIONS answer;
 - init_app(app) -> its VendorApi, with its blueprints registered (one OpenAPI document each);
-- Backend(state, source, seed, settings): the vendor's rules, no Flask; `settings` is a read-only
+- Backend(state, source, seed, settings): the vendor's rules, no Flask. It writes `seed` into its
+  collections only when `state.seeded` is false: that happens once, for the template every
+  namespace is layered over (copy-on-write), so namespaces and resets cost nothing; `settings` is a read-only
   copy of the app config (vendor settings are prefixed with the vendor's name, e.g. ZUS_...). Every piece of mutable state lives
   in `state.collection(name)` collections; `state.outbox.send(...)` records what it "sends";
   `source` gives seeded ids, tokens and `now()`. It also offers `credentials()` (its entry in

@@ -61,9 +61,11 @@ class HippBackend:
         self._orgs = state.collection("organizations")
         self._keys = state.collection("api_keys")
         self._users = state.collection("users")
+        if state.seeded:
+            return
         for org in seed["organizations"]:
             self._orgs.put(org["publicId"], dict(org))
-        for user in seed["users"]:
+        for user in sorted(seed["users"], key=lambda u: u["createdAt"]):
             self._insert(_normalized(user))
         for key in seed["api_keys"]:
             self._keys.put(key["apiKey"], dict(key))

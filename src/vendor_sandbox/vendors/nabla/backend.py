@@ -62,6 +62,10 @@ class NablaBackend:
         self._keys = state.collection("signing_keys")
         self._assertions = state.collection("assertions")
         self._requests = state.collection("rate_limit_requests")
+        # per namespace, so an access token works only in the namespace that issued it
+        self._keys.put("server", {"secret": source.token(32)})
+        if state.seeded:
+            return
         for org in seed["organizations"]:
             self._orgs.put(org["id"], dict(org))
         for client in seed["oauth_clients"]:
@@ -69,7 +73,6 @@ class NablaBackend:
                               index={"serverKey": client["serverKey"]})
         for user in seed["users"]:
             self._insert(_normalized(user))
-        self._keys.put("server", {"secret": source.token(32)})
 
     # -- authentication -----------------------------------------------------------------
 

@@ -42,6 +42,11 @@ class WelkinBackend:
             source,
             rate_limit=bool(settings.get("WELKIN_TOKEN_RATE_LIMIT", True)),
         )
+        if not state.seeded:
+            self._load(seed)
+
+    def _load(self, seed):
+        source = self._source
         for tenant in seed["tenants"]:
             self._tenants.put(
                 tenant["name"],

@@ -59,6 +59,11 @@ class ZusBackend(Directory):
         self._clients = state.collection("app_clients")
         self._practitioners = state.collection("practitioners")
         self._grants = state.collection("token_grants")
+        self._login_ids = tuple(u["id"] for u in seed["users"] if not u.get("fake"))
+        if not state.seeded:
+            self._load(seed)
+
+    def _load(self, seed):
         for builder in seed["builders"]:
             self._builders.put(builder["id"], dict(builder))
         for role in seed["roles"]:
@@ -70,7 +75,6 @@ class ZusBackend(Directory):
         for client in seed["app_clients"]:
             self._clients.claim("clientId", client["clientId"], client["id"])
             self._clients.put(client["id"], dict(client), index={"builder": client["builderId"]})
-        self._login_ids = tuple(u["id"] for u in seed["users"] if not u.get("fake"))
 
     # tokens and permissions
 
