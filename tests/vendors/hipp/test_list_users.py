@@ -208,3 +208,25 @@ def test_no_match_has_zero_total_pages(hipp):
 def test_pagination_numbers_are_integers(hipp):
     pagination = hipp.list_users(page="1", pageSize="5").get_json()["pagination"]
     assert all(type(value) is int for value in pagination.values())
+
+
+def _ids(response):
+    return [u["publicId"] for u in response.get_json()["data"]]
+
+
+def test_ties_list_the_later_created_first_when_descending_in_every_path(hipp):
+    first = hipp.create_user(firstName="Tie", lastName="One").get_json()["user"]["publicId"]
+    second = hipp.create_user(firstName="Tie", lastName="Two").get_json()["user"]["publicId"]
+    for query in ({}, {"search": "tie"}, {"sort": "createdAt_desc,updatedAt_desc"}):
+        assert _ids(hipp.list_users(pageSize=2, **query)) == [second, first], query
+    for query in ({"sort": "createdAt_asc", "search": "tie"}, {"sort": "createdAt_asc,updatedAt_asc", "search": "tie"}):
+        assert _ids(hipp.list_users(**query)) == [first, second], query
+
+
+def test_a_clock_set_back_still_lists_in_creation_time_order(app, hipp):
+    store = app.extensions["vendor_sandbox.store"]
+    store.clock.set("2020-01-01T00:00:00Z")
+    old = hipp.create_user(firstName="Old", lastName="Timer").get_json()["user"]["publicId"]
+    oldest_first = _ids(hipp.list_users(sort="createdAt_asc", pageSize=1))
+    assert oldest_first == [old]
+    assert old not in _ids(hipp.list_users(pageSize=5))
