@@ -1,6 +1,6 @@
-"""Benchmark embeddable threaded WSGI servers (waitress, gunicorn gthread, granian) on bench/hello_app.py."""
+"""Benchmark threaded WSGI servers (waitress, gunicorn gthread, granian) embedded from Python."""
 
-# Usage:  python bench/wsgi_servers.py [--duration 10] [--only waitress,gunicorn,granian]
+# Usage:  python bench/wsgi_servers.py [--duration 10] [--rounds 3] [--only waitress,gunicorn,granian]
 # Needs Linux (/proc, taskset) and wrk on PATH; the servers come from the current interpreter.
 # Each server is started *programmatically* from a child copy of this script
 # (`--serve NAME`), the same way `vendor-sandbox serve` would embed it, so the
@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,6 +49,9 @@ def serve(name, port, threads, runtime_threads):
     from hello_app import create_app
 
     app = create_app()
+    # Wall-clock mark right before handing over to the server, so the parent can
+    # split startup into "interpreter + imports + app" vs "server API to first response".
+    print(f"SERVE-CALLED {time.time():.6f}", flush=True)
 
     if name == "waitress":
         import logging
@@ -217,6 +221,10 @@ def bench_one(name, threads, rt, duration, lua, logdir):
             except OSError:
                 time.sleep(0.01)
         row["startup"] = time.perf_counter() - t0
+        ready_wall = time.time()
+        log.seek(0)
+        mark = re.search(r"SERVE-CALLED ([\d.]+)", log.read())
+        row["server_start"] = ready_wall - float(mark.group(1)) if mark else None
         row["in_launcher"] = json.loads(http_get(port, "/pid")[1])["pid"] == proc.pid
         for key, path, script in (("get", "/hello", None), ("post", "/echo", lua)):
             run_wrk(port, path, 2, script)  # short warm-up, discarded
@@ -244,17 +252,34 @@ def bench_one(name, threads, rt, duration, lua, logdir):
     return row
 
 
+def aggregate(results):
+    """Median of timings/throughput across rounds; worst case for resources and errors."""
+    med = statistics.median
+    row = dict(results[0])
+    for key in ("startup", "server_start", "stop"):
+        vals = [r[key] for r in results if r[key] is not None]
+        row[key] = med(vals) if len(vals) == len(results) else None
+    for key in ("get", "post"):
+        row[key] = {m: med(r[key][m] for r in results) for m in ("rps", "p50", "p99")}
+        row[key]["errors"] = sum(r[key]["errors"] for r in results)
+    row["in_launcher"] = all(r["in_launcher"] for r in results)
+    row["orphans"] = sum(r["orphans"] for r in results)
+    row["procs"] = max(r["procs"] for r in results)
+    row["rss_mib"] = max(r["rss_mib"] for r in results)
+    return row
+
+
 def versions():
     from importlib.metadata import version
     return ", ".join(f"{p} {version(p)}" for p in ("flask", "waitress", "gunicorn", "granian"))
 
 
-def print_table(rows, duration):
+def print_table(rows, duration, rounds):
     print(f"\nPython {sys.version.split()[0]}; {versions()}; server on CPU {SERVER_CPU}, "
-          f"wrk -t1 -c10 -d{duration}s on CPU {CLIENT_CPU}\n")
-    print("| server | config | procs | serves in launcher pid | startup s | GET /hello req/s | p50 ms | p99 ms "
+          f"wrk -t1 -c10 -d{duration}s on CPU {CLIENT_CPU}; median of {rounds} round(s)\n")
+    print("| server | config | procs | serves in launcher pid | startup s | of which server s | GET /hello req/s | p50 ms | p99 ms "
           "| POST /echo req/s | p50 ms | p99 ms | peak RSS MiB | stop s | errors |")
-    print("|---" * 14 + "|")
+    print("|---" * 15 + "|")
     for r in rows:
         if "error" in r:
             print(f"| {r['server']} | {r['threads']} threads | FAILED: {r['error']} |")
@@ -262,8 +287,9 @@ def print_table(rows, duration):
         cfg = f"{r['threads']} threads" + (f", {r['rt']} runtime thr" if r["rt"] else "")
         g, p = r["get"], r["post"]
         stop = f"{r['stop']:.2f}" if r["stop"] is not None else "timeout"
+        srv = f"{r['server_start']:.3f}" if r["server_start"] is not None else "?"
         print(f"| {r['server']} | {cfg} | {r['procs']} | {'yes' if r['in_launcher'] else 'no'} "
-              f"| {r['startup']:.2f} | {g['rps']:.0f} | {g['p50']:.2f} | {g['p99']:.2f} "
+              f"| {r['startup']:.2f} | {srv} | {g['rps']:.0f} | {g['p50']:.2f} | {g['p99']:.2f} "
               f"| {p['rps']:.0f} | {p['p50']:.2f} | {p['p99']:.2f} | {r['rss_mib']:.1f} | {stop} "
               f"| {g['errors'] + p['errors'] + r['orphans']} |")
 
@@ -275,6 +301,7 @@ def main():
     ap.add_argument("--threads", type=int, default=8, help=argparse.SUPPRESS)
     ap.add_argument("--runtime-threads", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--duration", type=int, default=10, help="seconds per wrk run (default 10)")
+    ap.add_argument("--rounds", type=int, default=1, help="repeat all configs N times, report medians")
     ap.add_argument("--only", help="comma-separated subset of servers")
     args = ap.parse_args()
 
@@ -283,22 +310,29 @@ def main():
         return
 
     only = set(args.only.split(",")) if args.only else None
-    rows = []
+    configs = [c for c in CONFIGS if not only or c[0] in only]
+    runs = {c: [] for c in configs}
     with tempfile.TemporaryDirectory(prefix="wsgi-bench-") as tmp:
         lua = os.path.join(tmp, "echo.lua")
         with open(lua, "w") as f:
             f.write('wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
                     f"wrk.body = [[{ECHO_BODY}]]\n")
-        for name, threads, rt in CONFIGS:
-            if only and name not in only:
-                continue
-            print(f"running {name} threads={threads} runtime_threads={rt} ...", file=sys.stderr, flush=True)
-            try:
-                rows.append(bench_one(name, threads, rt, args.duration, lua, tmp))
-            except Exception as exc:  # keep going; one broken server shouldn't hide the others
-                rows.append({"server": name, "threads": threads, "error": str(exc).splitlines()[0]})
-                print(exc, file=sys.stderr)
-    print_table(rows, args.duration)
+        # Rounds are interleaved so transient noise on a shared box hits every server alike.
+        for rnd in range(args.rounds):
+            for name, threads, rt in configs:
+                print(f"round {rnd + 1}: {name} threads={threads} runtime_threads={rt}",
+                      file=sys.stderr, flush=True)
+                try:
+                    runs[(name, threads, rt)].append(bench_one(name, threads, rt, args.duration, lua, tmp))
+                except Exception as exc:  # keep going; one broken server shouldn't hide the others
+                    print(exc, file=sys.stderr)
+    rows = []
+    for (name, threads, rt), results in runs.items():
+        if len(results) < args.rounds:
+            rows.append({"server": name, "threads": threads, "error": "see stderr"})
+        else:
+            rows.append(aggregate(results))
+    print_table(rows, args.duration, args.rounds)
 
 
 if __name__ == "__main__":

@@ -68,10 +68,10 @@ def test_serve_on_embedded_defaults_binds_127_0_0_1_8080_unless_told(monkeypatch
     with pytest.raises(SystemExit) as exit_info:
         main(["serve"])
     assert exit_info.value.code == 0
-    assert captured == {"host": "127.0.0.1", "port": 8080, "threads": 16, "seed": 0}
+    assert captured == {"host": "127.0.0.1", "port": 8080, "threads": 8, "seed": 0}
     with pytest.raises(SystemExit):
         main(["serve", "--host", "0.0.0.0", "--port", "9999", "--seed", "4", "--fake-users", "5", "--insecure"])
-    assert captured == {"host": "0.0.0.0", "port": 9999, "threads": 16, "seed": 4}
+    assert captured == {"host": "0.0.0.0", "port": 9999, "threads": 8, "seed": 4}
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "example.org", "::"])

@@ -27,7 +27,7 @@ def cli():
 @click.option("--fixtures", "fixtures_dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of <vendor>/*.json fixtures [the packaged ones]")
 @click.option("--fake-users", type=click.IntRange(min=0), help="Faker users added per vendor [0]")
-@click.option("--threads", type=click.IntRange(min=1), help="Worker threads [16]")
+@click.option("--threads", type=click.IntRange(min=1), help="Worker threads [8]")
 @click.option("--frozen-clock", help="Freeze time at this ISO-8601 instant")
 @click.option("--vendor", help="Also serve this vendor at / (for clients with hard-coded paths)")
 @click.option("--state", "state_file", type=click.Path(exists=True, dir_okay=False),

@@ -4,7 +4,7 @@
 class DefaultConfig:
     HOST = "127.0.0.1"
     PORT = 8080
-    THREADS = 16
+    THREADS = 8  # bench/wsgi_servers.py: 4-16 made no consistent difference
     SEED = 0
     FIXTURES_DIR = None  # None: the fixtures packaged with vendor_sandbox
     FAKE_USERS = 0  # Faker users added per vendor, on top of the fixtures

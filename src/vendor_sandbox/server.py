@@ -1,19 +1,28 @@
-"""The production WSGI server behind `serve`: waitress, one process, a thread pool."""
+"""The production WSGI server behind `serve`: waitress, one process, a thread pool.
 
+Measured against gunicorn (gthread) and granian in bench/wsgi_servers.py: granian is faster
+but always runs the app in a second process, gunicorn forks too (and loses the in-memory
+state when a worker restarts); waitress serves from the process that holds the store.
+"""
+
+import signal
 import sys
 import threading
 
 from waitress import create_server
+from waitress import wasyncore
 
 
-def make_server(app, host, port, threads=16):
+def make_server(app, host, port, threads=8, socket_map=None):
     """A bound server (port 0 picks a free one); `.run()` serves, `.close()` stops."""
     return create_server(app, host=host, port=port, threads=threads, ident="vendor-sandbox",
-                         clear_untrusted_proxy_headers=True)
+                         clear_untrusted_proxy_headers=True, map=socket_map)
 
 
-def run(app, host, port, threads=16):
+def run(app, host, port, threads=8):
     server = make_server(app, host, port, threads)
+    # process managers stop with SIGTERM: make it the same clean stop as Ctrl-C
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"vendor-sandbox listening on http://{server.effective_host}:{server.effective_port}",
           file=sys.stderr, flush=True)
     try:
@@ -28,9 +37,10 @@ class ThreadedServer:
     """The same server in a background thread: `with ThreadedServer(app) as server: server.url`."""
 
     def __init__(self, app, host="127.0.0.1", port=0, threads=8):
-        self._server = make_server(app, host, port, threads)
+        self._map = {}
+        self._server = make_server(app, host, port, threads, socket_map=self._map)
         self.host = host
-        self.port = self._server.effective_port
+        self.port = int(self._server.effective_port)
         self.url = f"http://{host}:{self.port}"
         self._thread = threading.Thread(target=self._server.run, name="vendor-sandbox", daemon=True)
 
@@ -39,11 +49,10 @@ class ThreadedServer:
         return self
 
     def stop(self):
-        """Stop accepting, finish the tasks in hand, and let the loop thread end."""
-        self._server.task_dispatcher.shutdown()
-        for channel in list(self._server._map.values()):  # waitress's loop ends when its map is empty
-            channel.close()
+        """Close every socket from inside the loop (it ends with an empty map), then the pool."""
+        self._server.trigger.pull_trigger(lambda: wasyncore.close_all(self._map))
         self._thread.join(timeout=5)
+        self._server.task_dispatcher.shutdown()
 
     def __enter__(self):
         return self.start()
