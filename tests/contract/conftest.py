@@ -55,10 +55,15 @@ def zus_headers(live):
 
 
 def welkin_headers(live):
-    token = live.call("POST", "/welkin/auth/token",
-                      {"apiClient": "your-api-client-key", "secret": "your-api-client-secret"},
-                      namespace=namespace("welkin"))["token"]
-    return {"Authorization": f"Bearer {token}"}
+    """{tenant: headers}: the current docs' client for acme-health, the legacy docs' one for gh."""
+    clients = {"acme-health": ("your-api-client-key", "your-api-client-secret"),
+               "gh": ("VBOPNRYRWJIP", "+}B{KGTG6#zG%P;tQm0C")}
+    headers = {}
+    for tenant, (client, secret) in clients.items():
+        token = live.call("POST", "/welkin/auth/token", {"apiClient": client, "secret": secret},
+                          namespace=namespace("welkin"))["token"]
+        headers[tenant] = {"Authorization": f"Bearer {token}"}
+    return headers
 
 
 def nabla_headers(live):
@@ -81,5 +86,5 @@ AUTH = {"hipp": hipp_headers, "nabla": nabla_headers, "welkin": welkin_headers, 
 
 @pytest.fixture(scope="session")
 def vendor_headers(live):
-    """{vendor: headers} or, for Nabla, {path prefix: headers}, each with the vendor's namespace."""
+    """{vendor: headers}, or for Nabla {path prefix: headers}, for Welkin {tenant: headers}."""
     return {vendor: headers(live) for vendor, headers in AUTH.items()}
