@@ -208,7 +208,8 @@ ROUTES = (
 # Nabla's own examples: its uuid schema's example id, and an external id of its guides
 PATH_PARAMETERS = {
     "user_id": {"in": "path", "name": "user_id", "description": "The unique identifier of the user.",
-                "schema": {"type": "string", "format": "uuid"}, "example": "98FCE1EF-DBCA-41EF-8BC7-4D1621AC07C6"},
+                "schema": {"type": "string", "format": "uuid"},
+                "example": "98FCE1EF-DBCA-41EF-8BC7-4D1621AC07C6"},
     "external_id": {"in": "path", "name": "external_id",
                     "description": "A unique identifier for the user from another system.",
                     "example": "ehr-provider-123"},

@@ -184,7 +184,8 @@ CREATE_USER_EXAMPLE = {"data": {
                    "clientId": "PuzaR6b4U1l2wMC3qciU1qUJI2fOxJLw", "sendPasswordResetEmail": True},
     "relationships": {
         "auth/roles": {"data": {"type": "auth/roles", "id": "1a7b2d63-4c8e-4f2a-b9d3-6e5a7f8b9c02"}},
-        "fhir/practitioner": {"data": {"type": "fhir/practitioner", "id": "b4d2f6a8-1c3e-4f7a-9b2d-4f6a8b0c2d32"}},
+        "fhir/practitioner": {"data": {"type": "fhir/practitioner",
+                                       "id": "b4d2f6a8-1c3e-4f7a-9b2d-4f6a8b0c2d32"}},
     },
 }}
 
