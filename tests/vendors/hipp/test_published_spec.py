@@ -6,6 +6,8 @@ import pytest
 import yaml
 from openapi_schema_validator import OAS30Validator
 
+from .conftest import BASE
+
 # A verbatim copy of Hipp's document (shared/vendor-specs/hipp-users-create.yaml)
 PUBLISHED = yaml.safe_load((Path(__file__).parent / "hipp-users-create.yaml").read_text(encoding="utf-8"))
 CREATE = PUBLISHED["paths"]["/v1/users"]["post"]
@@ -56,4 +58,13 @@ def test_validation_errors_conform(hipp, body):
 def test_auth_and_permission_errors_conform(hipp_as, api_key, status):
     response = hipp_as(api_key).create_user(firstName="Ann", lastName="Lee")
     assert response.status_code == status
+    assert_conforms(response)
+
+
+def test_an_unexpected_error_conforms(client):
+    # a forced 500 stands for a crash: the body is the one Hipp publishes for 500
+    response = client.post(f"{BASE}/v1/users", json={"firstName": "Ann", "lastName": "Lee"},
+                           headers={"Authorization": "Bearer your-api-key", "X-Sandbox-Fault": "status=500"})
+    assert response.status_code == 500
+    assert response.get_json() == {"error": "An unexpected error occurred"}
     assert_conforms(response)

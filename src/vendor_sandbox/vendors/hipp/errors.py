@@ -83,9 +83,21 @@ def render_error(error):
 
 
 class IssueSchema(Schema):
+    """One zod issue; besides code, message and path, each code carries its own members."""
+
     code = fields.String(metadata={"example": "invalid_string"})
     message = fields.String(metadata={"example": VALID_EMAIL_REQUIRED})
-    path = fields.List(fields.Raw(), metadata={"example": ["email"]})
+    path = fields.List(fields.Raw(metadata={"oneOf": [{"type": "string"}, {"type": "integer"}]}),
+                       metadata={"example": ["email"]})
+    expected = fields.String(metadata={"description": "invalid_type"})
+    received = fields.Raw(metadata={"description": "invalid_type, invalid_enum_value"})
+    options = fields.List(fields.String(), metadata={"description": "invalid_enum_value"})
+    validation = fields.String(metadata={"description": "invalid_string"})
+    minimum = fields.Float(metadata={"description": "too_small"})
+    maximum = fields.Float(metadata={"description": "too_big"})
+    type = fields.String(metadata={"description": "too_small, too_big"})
+    inclusive = fields.Boolean(metadata={"description": "too_small, too_big"})
+    exact = fields.Boolean(metadata={"description": "too_small, too_big"})
 
 
 class HippErrorSchema(Schema):

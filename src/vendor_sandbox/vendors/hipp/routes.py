@@ -85,7 +85,9 @@ class Users(MethodView):
         return get_backend("hipp").list_users(g.hipp_caller, query)
 
 
-@blp.route("/v1/users/<publicId>")
+@blp.route("/v1/users/<publicId>", parameters=[
+    {"in": "path", "name": "publicId", "description": "The user's publicId",
+     "example": "usr_1234567890_abc123def"}])
 class UsersById(MethodView):
     @blp.response(200, UserSchema)
     @_document_errors(400, 401, 403, 404)

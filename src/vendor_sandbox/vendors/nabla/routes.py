@@ -205,9 +205,24 @@ ROUTES = (
     ("/users/<user_id>/deactivate", DeactivateUser),
     ("/jwt/authenticate/<user_id>", AuthenticateUser),
 )
+# Nabla's own examples: its uuid schema's example id, and an external id of its guides
+PATH_PARAMETERS = {
+    "user_id": {"in": "path", "name": "user_id", "description": "The unique identifier of the user.",
+                "schema": {"type": "string", "format": "uuid"},
+                "example": "98FCE1EF-DBCA-41EF-8BC7-4D1621AC07C6"},
+    "external_id": {"in": "path", "name": "external_id",
+                    "description": "A unique identifier for the user from another system.",
+                    "example": "ehr-provider-123"},
+}
+
+
+def _path_parameters(rule):
+    return [dict(p) for name, p in PATH_PARAMETERS.items() if f"{name}>" in rule]
+
+
 for rule, view in ROUTES:
-    core.route(rule, parameters=VERSION_PARAMETERS)(view)
-    copilot.route(rule)(view)
+    core.route(rule, parameters=VERSION_PARAMETERS + _path_parameters(rule))(view)
+    copilot.route(rule, parameters=_path_parameters(rule))(view)
 
 
 @oauth.route("/oauth/token")

@@ -58,11 +58,19 @@ def _reject_constant(name):
 
 
 class WelkinBlueprint(VendorBlueprint):
+    """`path_examples` ({name: value}) documents each path parameter with the docs' own value."""
+
     ARGUMENTS_PARSER = WelkinParser()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, path_examples=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.path_examples = path_examples or {}
         self.after_request(with_headers)
+
+    def route(self, rule, *, parameters=None, **options):
+        examples = [{"in": "path", "name": name, "example": value}
+                    for name, value in self.path_examples.items() if f"<{name}>" in rule]
+        return super().route(rule, parameters=(parameters or []) + examples, **options)
 
     def errors(self, *statuses):
         """Document these error statuses with Welkin's error array (see register_error_responses)."""

@@ -24,6 +24,8 @@ blp = WelkinBlueprint(
     __name__,
     url_prefix="/welkin",
     description="Legacy tenant-level admin API (api.live.welkincloud.io)",
+    # the legacy docs' tenant and user (GET /{tenant}/admin/users/johndoe), and johndoe's id
+    path_examples={"tenant": "gh", "user": "johndoe", "userId": "20eb246e-8099-4c7c-854c-5e0f9a366ddb"},
 )
 blp.before_request(authenticate)
 

@@ -21,14 +21,18 @@ from .schemas import (
     UserUpdateSchema,
 )
 
+# the legacy docs' tenant and client
 auth_blp = WelkinBlueprint(
-    "welkin-auth", __name__, url_prefix="/welkin", description="Tokens for API clients (valid 1 hour)"
+    "welkin-auth", __name__, url_prefix="/welkin", description="Tokens for API clients (valid 1 hour)",
+    path_examples={"tenant": "gh", "client": "VBOPNRYRWJIP"},
 )
+# the current docs' examples: POST /acme-health/live/users, PUT .../users/user-uuid/policies
 blp = WelkinBlueprint(
     "welkin-users",
     __name__,
     url_prefix="/welkin",
     description="Care team users of one instance, their policies and territories",
+    path_examples={"tenant": "acme-health", "instance": "live", "userId": "user-uuid"},
 )
 blp.before_request(authenticate)
 

@@ -296,7 +296,8 @@ class UserSchema(Schema):
     seats = fields.List(fields.String())
     seatAssignAllowed = fields.Boolean()
     applicationAccess = fields.Nested(ApplicationAccessSchema)
-    id = fields.String(metadata={"format": "uuid"})
+    # a UUID, except the docs' own example user, whose id is literally "user-uuid"
+    id = fields.String(metadata={"example": "5d6addf9-e07c-499e-bc80-5995c84b67c1"})
     username = fields.String()
     email = fields.String()
     firstName = fields.String()

@@ -167,10 +167,33 @@ class Roles(MethodView):
         return list_document(get_backend("zus").list_roles(g.zus_caller, query))
 
 
+CARE_PORTAL_CLIENT = "e8f9a0b1-c2d3-4e4f-8a5b-6c7d8e9fab03"  # not the backend client the docs' curl uses
+CARLA_CARE = "f2a3b4c5-d6e7-4f8a-9b0c-1d2e3f4a5b62"
+
+
+def _path(name, example):
+    """A path parameter with a fixture's id as its example (Zus's docs show none)."""
+    return [{"in": "path", "name": name, "example": example}]
+
+
+# The guide's Step 3 body, its {{placeholders}} filled with Acme Health's Care Team User role and a
+# fixture Practitioner
+CREATE_USER_EXAMPLE = {"data": {
+    "type": "auth/users",
+    "attributes": {"email": "jane.smith@example.com", "name": "Jane Smith", "userType": "builder",
+                   "clientId": "PuzaR6b4U1l2wMC3qciU1qUJI2fOxJLw", "sendPasswordResetEmail": True},
+    "relationships": {
+        "auth/roles": {"data": {"type": "auth/roles", "id": "1a7b2d63-4c8e-4f2a-b9d3-6e5a7f8b9c02"}},
+        "fhir/practitioner": {"data": {"type": "fhir/practitioner",
+                                       "id": "b4d2f6a8-1c3e-4f7a-9b2d-4f6a8b0c2d32"}},
+    },
+}}
+
+
 @auth.route("/users")
 class Users(MethodView):
     @requires("auth/users:write")
-    @auth.arguments(UserCreateDocumentSchema, content_type=JSONAPI_TYPE)
+    @auth.arguments(UserCreateDocumentSchema, content_type=JSONAPI_TYPE, example=CREATE_USER_EXAMPLE)
     @auth.response(201, UserDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404, 409)
     def post(self, document):
@@ -191,7 +214,7 @@ class Users(MethodView):
         return list_document(get_backend("zus").list_users(g.zus_caller, query))
 
 
-@auth.route("/users/<user_id>")
+@auth.route("/users/<user_id>", parameters=_path("user_id", CARLA_CARE))
 class UserById(MethodView):
     @requires("auth/users:read")
     @auth.arguments(UserGetQuerySchema, location="query")
@@ -202,7 +225,8 @@ class UserById(MethodView):
         return get_backend("zus").get_user(g.zus_caller, user_id, query.get("include"))
 
     @requires("auth/users:write")
-    @auth.arguments(UserPatchDocumentSchema, content_type=JSONAPI_TYPE)
+    @auth.arguments(UserPatchDocumentSchema, content_type=JSONAPI_TYPE, example={
+        "data": {"type": "auth/users", "id": CARLA_CARE, "attributes": {"name": "Carla Care-Smith"}}})
     @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404, 409)
     def patch(self, document, user_id):
@@ -216,7 +240,12 @@ class UserById(MethodView):
 @auth.route("/app-clients")
 class AppClients(MethodView):
     @requires("auth/app-clients:write")
-    @auth.arguments(AppClientCreateDocumentSchema, content_type=JSONAPI_TYPE)
+    @auth.arguments(AppClientCreateDocumentSchema, content_type=JSONAPI_TYPE, example={"data": {
+        "type": "auth/app-clients",
+        "attributes": {"type": "machine_to_machine", "name": "Nightly sync", "userType": "builder"},
+        "relationships": {"auth/roles": {"data": {"type": "auth/roles",
+                                                  "id": "3c9d4f85-6eaa-4b4c-9bf5-8a7c9b0d1e04"}}},
+    }})
     @auth.response(201, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404, 409)
     def post(self, document):
@@ -237,7 +266,7 @@ class AppClients(MethodView):
         return list_document(get_backend("zus").list_app_clients(g.zus_caller, query))
 
 
-@auth.route("/app-clients/<client_id>")
+@auth.route("/app-clients/<client_id>", parameters=_path("client_id", CARE_PORTAL_CLIENT))
 class AppClientById(MethodView):
     @requires("auth/app-clients:read")
     @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
@@ -247,7 +276,7 @@ class AppClientById(MethodView):
         return get_backend("zus").get_app_client(g.zus_caller, client_id)
 
 
-@auth.route("/app-clients/<client_id>/rotate-secret")
+@auth.route("/app-clients/<client_id>/rotate-secret", parameters=_path("client_id", CARE_PORTAL_CLIENT))
 class RotateSecret(MethodView):
     @requires("auth/app-clients:write")
     @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
@@ -283,7 +312,8 @@ class Practitioners(MethodView):
         return fhir.bundle(request.base_url, request.args, found.data, found.offset, found.count, found.total)
 
 
-@fhir_blp.route("/Practitioner/<practitioner_id>")
+@fhir_blp.route("/Practitioner/<practitioner_id>",
+                parameters=_path("practitioner_id", "a3c1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1c21"))
 class PractitionerById(MethodView):
     @requires("fhir/Practitioner:read")
     @fhir_blp.response(200, PractitionerResourceSchema, content_type=FHIR_TYPE)
