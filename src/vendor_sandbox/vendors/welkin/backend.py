@@ -306,7 +306,7 @@ class WelkinBackend:
         instance = tenant["instances"][0]["name"]
         users = list(seed["users"])
         for i in range(count):
-            first, last = fake.first_name(), fake.last_name()
+            first, last = fake.pick("first_name"), fake.pick("last_name")
             created = iso_millis(FAKE_EPOCH + timedelta(minutes=i))
             users.append(
                 {
@@ -316,11 +316,11 @@ class WelkinBackend:
                     "email": f"{first}.{last}.{i}@example.org".lower(),
                     "firstName": first,
                     "lastName": last,
-                    "phone": fake.numerify("+1##########"),
-                    "timezone": fake.random_element(
+                    "phone": f"+1{fake.digits(10)}",
+                    "timezone": fake.choice(
                         ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
                     ),
-                    "userState": fake.random_element(
+                    "userState": fake.choice(
                         ("ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE", "PROVISIONED")
                     ),
                     "seats": ["GENERAL"],
@@ -328,7 +328,7 @@ class WelkinBackend:
                     "instanceAccesses": [instance],
                     "roles": [
                         {
-                            "permissionName": fake.random_element(tenant["roles"]),
+                            "permissionName": fake.choice(tenant["roles"]),
                             "instanceName": instance,
                             "primaryRole": True,
                         }
