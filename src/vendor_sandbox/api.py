@@ -6,6 +6,7 @@ from flask_smorest import Api, Blueprint
 from flask_smorest.spec import openapi_cli
 from flask_smorest.spec.plugins import FlaskPlugin
 from flask_smorest.utils import PrefixedMappingProxy
+from marshmallow import Schema
 from webargs.flaskparser import FlaskParser
 
 
@@ -106,6 +107,20 @@ class VendorParser(FlaskParser):
     """Vendors answer 400, not webargs' 422, to a request that fails validation."""
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._schemas = {}
+
+    def _get_schema(self, argmap, req):
+        """One instance per schema class: webargs would build one per request (deep-copying
+        every field), a fifth of a validated create's time. Schemas keep no state per load."""
+        if isinstance(argmap, type) and issubclass(argmap, Schema):
+            schema = self._schemas.get(argmap)
+            if schema is None:
+                schema = self._schemas.setdefault(argmap, argmap())
+            return schema
+        return super()._get_schema(argmap, req)
 
 
 class VendorBlueprint(Blueprint):
