@@ -18,7 +18,7 @@ from .errors import (
     UserNotFound,
     ValidationFailed,
 )
-from .pagination import matches, page_of, sort_users
+from .pagination import matches, page_from, page_of, sort_users, unfiltered
 from .tokens import Tokens
 
 USER_PROVISION = "USER_PROVISION"
@@ -115,8 +115,14 @@ class WelkinBackend:
         return user
 
     def list_users(self, tenant, query, instance=None):
+        """An unfiltered page is read straight off the tenant's index (creation order), so it
+        costs the same at 100k users as at 1k; anything else filters and sorts every user."""
+        page, size = query["page"], query["size"]
+        if unfiltered(query):
+            data = self._users.page("tenant", tenant, offset=page * size, limit=size)
+            return page_from(data, self._users.count("tenant", tenant), page, size)
         users = [u for u in self._users.list("tenant", tenant) if matches(u, query, instance)]
-        return page_of(sort_users(users, query.get("sort")), query["page"], query["size"])
+        return page_of(sort_users(users, query.get("sort")), page, size)
 
     def get_user(self, tenant, user_id):
         user = self._users.get(_key(tenant, user_id))
