@@ -80,9 +80,11 @@ class FakeDraws:
 
 
 class Seeds:
-    """Each vendor's seed data, built once per app and shared read-only by every namespace.
+    """Each vendor's fixtures, loaded once per app and shared read-only by every namespace.
 
-    Backends copy what they keep, so a namespace never writes into the shared data.
+    Backends copy what they keep, so a namespace never writes into the shared data. Faker
+    volume is added only for the vendor's template (`with_volume`) and not kept: namespaces
+    are layered over the template and never read the seed's users again.
     """
 
     def __init__(self, vendors, seed=0, fixtures_dir=None, fake_users=0):
@@ -99,14 +101,16 @@ class Seeds:
             with self._lock:
                 data = self._built.get(vendor)
                 if data is None:
-                    data = self._build(vendor)
-                    self._built[vendor] = data
+                    data = self._built[vendor] = load_fixtures(vendor, self._fixtures_dir)
         return data
 
-    def _build(self, vendor):
-        module = self._vendors[vendor]
-        data = load_fixtures(vendor, self._fixtures_dir)
-        if self._fake_users:
-            fake = FakeDraws(faker(self._seed, vendor), self._fake_users)
-            module.Backend.add_fake_users(data, fake, self._fake_users)
+    def with_volume(self, vendor):
+        """The fixtures plus the Faker users, built afresh (a shallow copy: `add_fake_users`
+        replaces the lists it extends)."""
+        data = self.get(vendor)
+        if not self._fake_users:
+            return data
+        data = dict(data)
+        fake = FakeDraws(faker(self._seed, vendor), self._fake_users)
+        self._vendors[vendor].Backend.add_fake_users(data, fake, self._fake_users)
         return data

@@ -144,7 +144,8 @@ class Store:
                     # "~" is no namespace's: the template's draws never repeat a namespace's
                     source = Source(self.seed, "~template", vendor, self.clock)
                     with _bulk_allocation():
-                        self.vendors[vendor].Backend(template, source, self.seed_data(vendor), self.settings)
+                        seed = self._seeds.with_volume(vendor)
+                        self.vendors[vendor].Backend(template, source, seed, self.settings)
                     self._templates[vendor] = template
         return template
 
