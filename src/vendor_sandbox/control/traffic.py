@@ -96,8 +96,10 @@ def after_vendor_request(response):
         namespace = get_store().namespace()
     started = g.get("sandbox_started", time.perf_counter())
     limit = current_app.config["JOURNAL_BODY_LIMIT"]
-    query, headers, response_headers = request.args, list(request.headers.items()), list(response.headers.items())
-    body, sent = _kept(_request_bytes(), limit), None if response.is_streamed else _kept(response.get_data(), limit)
+    query, headers = request.args, list(request.headers.items())
+    response_headers = list(response.headers.items())
+    body = _kept(_request_bytes(), limit)
+    sent = None if response.is_streamed else _kept(response.get_data(), limit)
 
     def details(entry):
         return {
