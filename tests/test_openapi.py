@@ -34,3 +34,13 @@ def test_spec_paths_are_relative_to_the_vendor_base_url(app):
     assert hipp["servers"] == [{"url": "/hipp/api", "description": "vendor-sandbox"}]
     assert sorted(hipp["paths"]) == ["/v1/users", "/v1/users/{publicId}"]
     assert hipp["components"]["securitySchemes"]["BearerAuth"]["scheme"] == "bearer"
+
+
+def test_documents_are_built_on_first_use_once_even_by_concurrent_requests(app, client):
+    from concurrent.futures import ThreadPoolExecutor
+
+    committed = json.loads((OPENAPI_DIR / "zus.json").read_text(encoding="utf-8"))
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(lambda _: client.get("/_sandbox/openapi/zus.json"), range(4)))
+    assert [a.status_code for a in answers] == [200] * 4
+    assert all(a.get_json() == committed for a in answers)

@@ -55,3 +55,20 @@ def test_fake_users_from_the_environment(monkeypatch):
     monkeypatch.setenv("SANDBOX_FAKE_USERS", "30")
     baseline = total_users(create_app({"FAKE_USERS": 0}))
     assert total_users(create_app()) == baseline + 30
+
+
+def test_fake_users_are_well_formed_and_unique():
+    import re
+    from datetime import date
+
+    client = create_app({"FAKE_USERS": 50, "SEED": 3}).test_client()
+    users = client.get("/hipp/api/v1/users?pageSize=100&role=PATIENT", headers=HIPP).get_json()["data"]
+    fake = [u for u in users if u["publicId"].startswith("usr_1700000")]
+    assert len(fake) == 26  # roles cycle through 3 patients in every 6
+    assert len({u["publicId"] for u in fake}) == len(fake)
+    for user in fake:
+        assert re.fullmatch(r"usr_\d{13}_[a-z0-9]{9}", user["publicId"])
+        assert user["sex"] in ("MALE", "FEMALE") and user["firstName"] and user["city"] and user["postalCode"]
+        assert date(1927, 1, 1) < date.fromisoformat(user["birthDate"]) < date(2022, 1, 2)
+    one = client.get(f"/hipp/api/v1/users/{fake[0]['publicId']}", headers=HIPP)
+    assert one.status_code == 200 and one.get_json() == fake[0]

@@ -16,17 +16,17 @@ class Journal:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
 
-    def record(self, entry):
+    def record(self, entry, details=None):
+        """Append `entry`; `details(entry)`, if given, returns the complete entry (parsed bodies,
+        header dicts...) when it is first read, so that recording stays cheap on the request path."""
         with self._lock:
-            entry = {"id": next(self._ids), **entry}
-            self._entries.append(entry)
-        return entry
+            self._entries.append([{"id": next(self._ids), **entry}, details])
 
     def entries(self, vendor=None, method=None, path=None, status=None, since=None, until=None, limit=None):
         """Oldest first; `path` is a glob, `status` a code ("404") or a class ("4xx"),
         `since`/`until` aware datetimes compared with each entry's timestamp."""
         with self._lock:
-            listed = list(self._entries)
+            listed = [_complete(pair) for pair in self._entries]
         selected = [
             e for e in listed
             if (vendor is None or e["vendor"] == vendor)
@@ -44,6 +44,13 @@ class Journal:
 
     def __len__(self):
         return len(self._entries)
+
+
+def _complete(pair):
+    entry, details = pair
+    if details is not None:
+        pair[0], pair[1] = details(entry), None
+    return pair[0]
 
 
 def _status_matches(code, wanted):

@@ -3,9 +3,8 @@
 import importlib.resources
 import json
 import threading
+import uuid
 from pathlib import Path
-
-from faker import Faker
 
 
 def fixtures_root(fixtures_dir=None):
@@ -36,15 +35,56 @@ def load_fixtures(vendor, fixtures_dir=None):
 
 def faker(seed, vendor):
     """A Faker seeded per vendor, isolated from any other Faker use (seed_instance)."""
+    from faker import Faker  # only --fake-users needs it: keep it off the start-up path
+
     fake = Faker("en_US")
     fake.seed_instance(f"{seed}/{vendor}")
     return fake
 
 
-class Seeds:
-    """Each vendor's seed data, built once per app and shared read-only by every namespace.
+class FakeDraws:
+    """Faker values for `count` volume users, fast and deterministic by the Faker's seed.
 
-    Backends copy what they keep, so a namespace never writes into the shared data.
+    A Faker call costs tens of microseconds, so 100k users calling it ten times each took a
+    minute: each kind of value is drawn from Faker once into a pool instead, and users pick
+    from the pools, and draw ids and digits, with the same seeded Faker's own random.
+    """
+
+    POOL = 1000
+
+    def __init__(self, fake, count):
+        self.random = fake.random
+        self._fake = fake
+        self._size = max(1, min(count, self.POOL))
+        self._pools = {}
+
+    def pick(self, kind):
+        """A value of Faker's provider `kind` ("first_name", "city"...), from its pool."""
+        pool = self._pools.get(kind)
+        if pool is None:
+            draw = getattr(self._fake, kind)
+            pool = self._pools[kind] = [draw() for _ in range(self._size)]
+        return pool[int(self.random.random() * self._size)]
+
+    def choice(self, values):
+        return values[int(self.random.random() * len(values))]
+
+    def uuid4(self):
+        return str(uuid.UUID(int=self.random.getrandbits(128), version=4))
+
+    def digits(self, length):
+        return f"{int(self.random.random() * 10 ** length):0{length}d}"
+
+    def string(self, length, alphabet):
+        return "".join(self.random.choices(alphabet, k=length))
+
+
+class Seeds:
+    """Each vendor's fixtures, loaded once per app and shared read-only by every namespace.
+
+    Backends copy what they keep, so a namespace never writes into the shared data. Faker
+    volume is added only for the vendor's template (`with_volume`) and not kept: namespaces
+    are layered over the template and never read the seed's users again.
     """
 
     def __init__(self, vendors, seed=0, fixtures_dir=None, fake_users=0):
@@ -61,13 +101,16 @@ class Seeds:
             with self._lock:
                 data = self._built.get(vendor)
                 if data is None:
-                    data = self._build(vendor)
-                    self._built[vendor] = data
+                    data = self._built[vendor] = load_fixtures(vendor, self._fixtures_dir)
         return data
 
-    def _build(self, vendor):
-        module = self._vendors[vendor]
-        data = load_fixtures(vendor, self._fixtures_dir)
-        if self._fake_users:
-            module.Backend.add_fake_users(data, faker(self._seed, vendor), self._fake_users)
+    def with_volume(self, vendor):
+        """The fixtures plus the Faker users, built afresh (a shallow copy: `add_fake_users`
+        replaces the lists it extends)."""
+        data = self.get(vendor)
+        if not self._fake_users:
+            return data
+        data = dict(data)
+        fake = FakeDraws(faker(self._seed, vendor), self._fake_users)
+        self._vendors[vendor].Backend.add_fake_users(data, fake, self._fake_users)
         return data

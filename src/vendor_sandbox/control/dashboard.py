@@ -39,7 +39,7 @@ def vendor_overview(namespace, name):
     backend = namespace.backend(name)
     return {
         "name": name,
-        "title": api.spec.title,
+        "title": api.title,
         "base_url": root + api.base_url,
         "root_url": root + (api.base_url.removeprefix(module.URL_PREFIX) or "/") if mounted else None,
         "credentials": table(backend.credentials()),

@@ -23,7 +23,7 @@ def register(blp):
     def docs(vendor):
         """Swagger UI for one vendor; "Try it out" calls this sandbox."""
         api = vendor_api(vendor)
-        return render_template("docs.html", title=api.spec.title, namespace=namespace_name(from_query=True),
+        return render_template("docs.html", title=api.title, namespace=namespace_name(from_query=True),
                                spec_url=f"/_sandbox/openapi/{vendor}.json")
 
     @blp.get("/assets/swagger-ui/<path:filename>")

@@ -96,19 +96,35 @@ def after_vendor_request(response):
         namespace = get_store().namespace()
     started = g.get("sandbox_started", time.perf_counter())
     limit = current_app.config["JOURNAL_BODY_LIMIT"]
+    query, headers = request.args, list(request.headers.items())
+    response_headers = list(response.headers.items())
+    body = _kept(_request_bytes(), limit)
+    sent = None if response.is_streamed else _kept(response.get_data(), limit)
+
+    def details(entry):
+        return {
+            "id": entry["id"],
+            "vendor": entry["vendor"],
+            "method": entry["method"],
+            "path": entry["path"],
+            "query": query.to_dict(flat=False),
+            "headers": {k: ("[redacted]" if k.lower() in REDACTED_HEADERS else v) for k, v in headers},
+            "body": _body(body),
+            "status": entry["status"],
+            "responseHeaders": dict(response_headers),
+            "responseBody": _body(sent),
+            "durationMs": entry["durationMs"],
+            "timestamp": entry["timestamp"],
+        }
+
     namespace.journal.record({
         "vendor": vendor.NAME,
         "method": request.method,
         "path": request.path,
-        "query": request.args.to_dict(flat=False),
-        "headers": {k: ("[redacted]" if k.lower() in REDACTED_HEADERS else v) for k, v in request.headers.items()},
-        "body": _body(_request_bytes(), limit),
         "status": response.status_code,
-        "responseHeaders": dict(response.headers.items()),
-        "responseBody": None if response.is_streamed else _body(response.get_data(), limit),
         "durationMs": round((time.perf_counter() - started) * 1000, 3),
         "timestamp": iso_millis(get_store().clock.now()),
-    })
+    }, details)
     return response
 
 
@@ -119,12 +135,18 @@ def _request_bytes():
         return None
 
 
-def _body(data, limit):
-    """Parsed JSON when the bytes are JSON, else text; cut at `limit` bytes."""
-    if not data:
+def _kept(data, limit):
+    """(the first `limit` bytes, the full length): what the journal keeps of a body."""
+    return (data[:limit], len(data)) if data else None
+
+
+def _body(kept):
+    """Parsed JSON when the bytes are JSON, else text; cut at the journal's limit."""
+    if not kept:
         return None
-    if len(data) > limit:
-        return data[:limit].decode("utf-8", "replace") + f"... [{len(data) - limit} more bytes]"
+    data, length = kept
+    if length > len(data):
+        return data.decode("utf-8", "replace") + f"... [{length - len(data)} more bytes]"
     try:
         return json.loads(data)
     except ValueError:

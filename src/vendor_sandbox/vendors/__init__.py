@@ -13,7 +13,8 @@ Each vendor package exposes the same names (see `hipp/__init__.py`):
   copy of the app config (vendor settings are prefixed with the vendor's name, e.g. ZUS_...). Every piece of mutable state lives
   in `state.collection(name)` collections; `state.outbox.send(...)` records what it "sends";
   `source` gives seeded ids, tokens and `now()`. It also offers `credentials()` (its entry in
-  /_sandbox/credentials) and the static `add_fake_users(seed, fake, count)`.
+  /_sandbox/credentials) and the static `add_fake_users(seed, fake, count)`, where `fake` is a
+  `seed.FakeDraws` (pooled Faker values and seeded draws).
 """
 
 from . import hipp, nabla, welkin, zus

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from ...ids import epoch_millis, iso_millis
+from ...ids import LOWER_ALNUM, epoch_millis, iso_millis
 from .errors import (
     EMAIL_TAKEN,
     INVALID_PUBLIC_ID,
@@ -163,25 +163,27 @@ class HippBackend:
         org = seed["organizations"][0]["publicId"]
         roles = ("PATIENT", "PATIENT", "PATIENT", "CLINICIAN", "TECHNICIAN", "CAREGIVER")
         users = list(seed["users"])
+        born = FAKE_EPOCH.date()
         for i in range(count):
-            sex = fake.random_element(("MALE", "FEMALE"))
-            first = fake.first_name_male() if sex == "MALE" else fake.first_name_female()
-            last = fake.last_name()
+            sex = fake.choice(("MALE", "FEMALE"))
+            first = fake.pick("first_name_male" if sex == "MALE" else "first_name_female")
+            last = fake.pick("last_name")
             created = iso_millis(FAKE_EPOCH + timedelta(minutes=i))
             users.append({
-                "publicId": f"usr_{1700000000000 + i:013d}_{fake.lexify('?????????', letters='abcdefghijklmnopqrstuvwxyz0123456789')}",
+                "publicId": f"usr_{1700000000000 + i:013d}_{fake.string(9, LOWER_ALNUM)}",
                 "organization": org,
                 "firstName": first,
                 "lastName": last,
                 "email": f"{first}.{last}.{i}@example.org".lower(),
                 "role": roles[i % len(roles)],
-                "phoneNumber": fake.numerify("+1##########"),
+                "phoneNumber": f"+1{fake.digits(10)}",
                 "sex": sex,
-                "birthDate": fake.date_of_birth(minimum_age=1, maximum_age=95).isoformat(),
-                "addressLine1": fake.street_address(),
-                "city": fake.city(),
-                "state": fake.state_abbr(),
-                "postalCode": fake.zipcode(),
+                # 1 to 95 years old on the fake epoch
+                "birthDate": (born - timedelta(days=fake.random.randrange(366, 95 * 365))).isoformat(),
+                "addressLine1": fake.pick("street_address"),
+                "city": fake.pick("city"),
+                "state": fake.pick("state_abbr"),
+                "postalCode": fake.pick("zipcode"),
                 "createdAt": created,
                 "updatedAt": created,
             })

@@ -214,11 +214,11 @@ class NablaBackend:
                 "id": fake.uuid4(),
                 "organization": org,
                 "activated": i % 10 != 9,
-                "external_id": f"ehr-{fake.numerify('######')}-{i}",
-                "metadata": {"department": fake.random_element(("cardio", "peds", "er", "primary-care")),
-                             "site": fake.city()},
+                "external_id": f"ehr-{fake.digits(6)}-{i}",
+                "metadata": {"department": fake.choice(("cardio", "peds", "er", "primary-care")),
+                             "site": fake.pick("city")},
                 "created_at": iso_millis(FAKE_EPOCH + timedelta(minutes=i)),
-                "specialty": fake.random_element(SPECIALTIES),
+                "specialty": fake.choice(SPECIALTIES),
             })
         seed["users"] = users
 

@@ -85,14 +85,17 @@ class WelkinBlueprint(VendorBlueprint):
 
 def register_error_responses(api):
     """One response component per status: cheaper than a schema instance per operation."""
-    for status, description in ERROR_DESCRIPTIONS.items():
-        api.spec.components.response(
-            f"WelkinError{status}",
-            {
-                "description": description,
-                "content": {"application/json": {"schema": WelkinErrorSchema(many=True)}},
-            },
-        )
+    def document(spec):
+        for status, description in ERROR_DESCRIPTIONS.items():
+            spec.components.response(
+                f"WelkinError{status}",
+                {
+                    "description": description,
+                    "content": {"application/json": {"schema": WelkinErrorSchema(many=True)}},
+                },
+            )
+
+    api.document(document)
 
 
 ERROR_DESCRIPTIONS = {

@@ -81,6 +81,10 @@ class UserListSchema(Schema):
     metaInfo = fields.Nested(MetaInfoSchema)
 
 
+# every query argument `matches` filters on (seatAssigned counts when False too)
+FILTERS = ("search", "email", "firstName", "lastName", "ids", "userState", "roleName", "region")
+
+
 def matches(user, query, instance=None):
     """Whether `user` passes every filter of `query`; region filters look at `instance` when given."""
     search = (query.get("search") or "").casefold()
@@ -135,10 +139,18 @@ def sort_users(users, sort):
     return sorted(users, key=lambda u: (u.get(field) or "").casefold(), reverse=direction.lower() == "desc")
 
 
+def unfiltered(query):
+    """Whether `query` asks for every user in creation order (no filter, no sort)."""
+    return query.get("seatAssigned") is None and not any(query.get(name) for name in FILTERS + ("sort",))
+
+
 def page_of(users, page, size):
-    total = len(users)
+    return page_from(users[page * size : (page + 1) * size], len(users), page, size)
+
+
+def page_from(data, total, page, size):
+    """The `data` + `metaInfo` envelope of one page out of `total` users."""
     pages = math.ceil(total / size)
-    data = users[page * size : (page + 1) * size]
     return {
         "data": data,
         "metaInfo": {

@@ -28,8 +28,8 @@ def init_app(app):
     """Mount Zus's three blueprints under one Api, so they share one OpenAPI document."""
     api = ZusApi(app, name=NAME, base_url=BASE_URL, **SPEC)
     for name, schema, media_type in ERROR_RESPONSES.values():
-        api.spec.components.response(name, {"description": f"{schema.__doc__.strip()}",
-                                             "content": {media_type: {"schema": schema}}})
+        api.document(lambda spec, n=name, s=schema, m=media_type: spec.components.response(
+            n, {"description": f"{s.__doc__.strip()}", "content": {m: {"schema": s}}}))
     for blp in (oauth, auth, fhir_blp):
         api.register_blueprint(blp)
     return api

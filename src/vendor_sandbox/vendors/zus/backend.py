@@ -206,7 +206,7 @@ class ZusBackend(Directory):
                     if r["builderId"] == builder and r["name"] == "Care Team User")
         users = list(seed["users"])
         for i in range(count):
-            first, last = fake.first_name(), fake.last_name()
+            first, last = fake.pick("first_name"), fake.pick("last_name")
             created = 1704880800 + 60 * i
             users.append({"id": fake.uuid4(), "builderId": builder,
                           "email": f"{first}.{last}.{i}@example.org".lower(), "name": f"{first} {last}",
