@@ -3,9 +3,9 @@
 from http import HTTPStatus
 
 from flask import current_app
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from ...api import VendorApi
+from ...api import Schema, VendorApi
 from ...errors import SandboxError, VendorError, describe
 
 

@@ -2,7 +2,9 @@
 
 import re
 
-from marshmallow import Schema, fields
+from marshmallow import fields
+
+from ...api import Schema
 
 from .errors import INVALID_SORT, VALID_EMAIL_REQUIRED
 from .zod import ZodArray, ZodBoolean, ZodCoercedInt, ZodEnum, ZodObject, ZodString

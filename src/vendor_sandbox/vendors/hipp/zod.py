@@ -9,8 +9,10 @@ import math
 import re
 from collections.abc import Mapping
 
-from marshmallow import Schema, ValidationError, fields, pre_load
+from marshmallow import ValidationError, fields, pre_load
 from marshmallow.utils import missing
+
+from ...api import Schema
 
 # zod v3's own expressions (email; datetime() without offset or precision options), with
 # JavaScript's meaning: ASCII-only \d and case folding, and $ only at the very end (\Z)

@@ -4,9 +4,9 @@ import hashlib
 from http import HTTPStatus
 
 from flask import current_app, request
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from ...api import VendorApi
+from ...api import Schema, VendorApi
 from ...errors import SandboxError, VendorError, describe
 from ...ids import iso_millis
 from ...store import get_store

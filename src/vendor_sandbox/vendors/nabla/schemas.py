@@ -1,6 +1,8 @@
 """Nabla's wire shapes: user bodies, the User (all versions), the list page, tokens."""
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, ValidationError, fields, validate
+
+from ...api import Schema
 
 from . import errors
 

@@ -1,9 +1,9 @@
 """Welkin's errors: a JSON array of {errorCode, componentType, message, details, date}."""
 
 from flask import current_app, g, request
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from ...api import VendorApi
+from ...api import Schema, VendorApi
 from ...errors import SandboxError, VendorError, describe
 from ...ids import iso_millis
 from ...store import get_store

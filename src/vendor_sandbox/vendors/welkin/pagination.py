@@ -2,7 +2,9 @@
 
 import math
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
+
+from ...api import Schema
 from webargs.fields import DelimitedList
 
 from .errors import InvalidField, ValidationFailed

@@ -2,7 +2,9 @@
 
 import zoneinfo
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, ValidationError, fields, validate
+
+from ...api import Schema
 
 from .errors import MUST_NOT_BLANK
 

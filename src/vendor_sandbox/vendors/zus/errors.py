@@ -4,9 +4,9 @@ Auth0's `{"error", "error_description"}` at the token endpoint."""
 from http import HTTPStatus
 
 from flask import current_app, request
-from marshmallow import Schema, fields
+from marshmallow import fields
 
-from ...api import VendorApi
+from ...api import Schema, VendorApi
 from ...errors import SandboxError, VendorError, describe
 
 JSONAPI_TYPE = "application/vnd.api+json"

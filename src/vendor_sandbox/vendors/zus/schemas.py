@@ -1,16 +1,9 @@
 """Zus's wire shapes: JSON:API documents of the Auth Service, the token request, FHIR Practitioner."""
 
-from marshmallow import (
-    EXCLUDE,
-    INCLUDE,
-    RAISE,
-    Schema,
-    ValidationError,
-    fields,
-    post_load,
-    pre_load,
-    validate,
-)
+from marshmallow import (EXCLUDE, INCLUDE, RAISE, ValidationError, fields, post_load, pre_load,
+                         validate)
+
+from ...api import Schema
 
 from .errors import FhirWrongType
 
