@@ -5,11 +5,15 @@ import threading
 
 from waitress import create_server
 
+WAITRESS_HEADER_BYTES = 1024 * 1024
+
 
 def make_server(app, host, port, threads=16):
     """A bound server (port 0 picks a free one); `.run()` serves, `.close()` stops."""
+    # waitress answers oversized headers itself, in plain text: its limit sits well above the app's
+    # MAX_HEADER_BYTES, which answers in the vendor's shape
     return create_server(app, host=host, port=port, threads=threads, ident="vendor-sandbox",
-                         clear_untrusted_proxy_headers=True)
+                         clear_untrusted_proxy_headers=True, max_request_header_size=WAITRESS_HEADER_BYTES)
 
 
 def run(app, host, port, threads=16):
