@@ -194,6 +194,6 @@ def live_server():
         yield server
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def live_http(live_server):
     return LiveHttp(live_server.url)
