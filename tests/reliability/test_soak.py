@@ -95,8 +95,15 @@ def test_soak_memory_stays_flat_and_namespaces_leave_nothing(soak_server):
     lock = threading.Lock()
     samples = []  # (requests done, RSS KiB)
     stop = threading.Event()
+    errors = []
 
     def client():
+        try:
+            rounds_of_requests()
+        except Exception as error:  # noqa: BLE001 - a client that stops must fail the test
+            errors.append(repr(error))
+
+    def rounds_of_requests():
         while True:
             with lock:
                 if sent["done"] >= REQUESTS:
@@ -131,6 +138,7 @@ def test_soak_memory_stays_flat_and_namespaces_leave_nothing(soak_server):
     samples.append((sent["done"], rss_kib(soak_server.process.pid)))
 
     done = sent.pop("done")
+    assert errors == []
     assert sent == Counter()  # every request answered as expected: no 5xx, no surprise
     warm = [rss for count, rss in samples if count >= done // 4]  # after the first quarter
     growth_mib = (max(warm) - warm[0]) / 1024
