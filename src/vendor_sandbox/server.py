@@ -1,5 +1,6 @@
 """The production WSGI server behind `serve`: waitress, one process, a thread pool."""
 
+import logging
 import sys
 import threading
 
@@ -10,6 +11,9 @@ WAITRESS_HEADER_BYTES = 1024 * 1024
 
 def make_server(app, host, port, threads=16):
     """A bound server (port 0 picks a free one); `.run()` serves, `.close()` stops."""
+    # all threads busy is normal under a test suite's load: one warning per queued request would
+    # flood the log (and block a server whose output nobody drains)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     # waitress answers oversized headers itself, in plain text: its limit sits well above the app's
     # MAX_HEADER_BYTES, which answers in the vendor's shape
     return create_server(app, host=host, port=port, threads=threads, ident="vendor-sandbox",

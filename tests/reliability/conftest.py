@@ -2,7 +2,6 @@
 over keep-alive connections), a login per vendor door, fixture ids, and each vendor's error shape."""
 
 import http.client
-import os
 import json
 import threading
 from dataclasses import dataclass
@@ -98,7 +97,7 @@ class LiveHttp:
     def _connection(self):
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = self._local.connection = http.client.HTTPConnection(self._netloc, timeout=float(os.environ.get("REL_HTTP_TIMEOUT", 30)))
+            connection = self._local.connection = http.client.HTTPConnection(self._netloc, timeout=30)
         return connection
 
 

@@ -149,3 +149,4 @@ def test_soak_memory_stays_flat_and_namespaces_leave_nothing(soak_server):
     REPORT.write_text(f"{figures}\n")
     print(figures)
     assert growth_mib < 24, figures
+    assert "Traceback" not in soak_server.output()
