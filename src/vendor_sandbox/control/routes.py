@@ -89,7 +89,8 @@ def move_clock():
     try:
         if "advance" in body:
             seconds = body["advance"]
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not abs(seconds) <= MAX_STEP:
+            if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
+                    or not abs(seconds) <= MAX_STEP:
                 raise ValueError(seconds)
             clock.advance(timedelta(seconds=seconds))
         elif isinstance(body["set"], str):
