@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -30,13 +31,15 @@ class LiveServer:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "SANDBOX_PORT": str(self.port), **(env or {})}
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        # a file, not a pipe: nobody reads while the server runs, and a full pipe blocks its logging
+        self._log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(command, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout=20):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"server exited: {self.process.stdout.read().decode()}")
+                raise RuntimeError(f"server exited: {self.output()}")
             try:
                 if self.request("GET", "/_sandbox/health")[0] == 200:
                     return self
@@ -60,6 +63,11 @@ class LiveServer:
         except ValueError:
             return status, head, text
 
+    def output(self):
+        """Everything the server wrote to stdout and stderr so far."""
+        self._log.seek(0)
+        return self._log.read().decode()
+
     def stop(self):
         self.process.terminate()
         try:
@@ -67,4 +75,4 @@ class LiveServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
-        self.process.stdout.close()
+        self._log.close()

@@ -2,14 +2,17 @@
 
 from flask import Flask
 
-from . import control, errors, store
+from . import control, errors, limits, store
 from .config import DefaultConfig
 from .ids import Clock
 from .seed import Seeds
+from .strictjson import StrictJSONProvider
 from .vendors import VENDORS
 
 
 class SandboxFlask(Flask):
+    json_provider_class = StrictJSONProvider
+
     def make_default_options_response(self):
         """OPTIONS answers 204 with Allow, as Next.js and Spring do, instead of an empty HTML page."""
         response = super().make_default_options_response()
@@ -32,7 +35,9 @@ def create_app(config=None):
     clock = Clock(app.config["FROZEN_CLOCK"])
     store.init_app(app, store.Store(VENDORS, seeds, clock, seed=app.config["SEED"],
                                     outbox_size=int(app.config["OUTBOX_SIZE"]),
-                                    journal_size=int(app.config["JOURNAL_SIZE"]), settings=app.config))
+                                    journal_size=int(app.config["JOURNAL_SIZE"]), settings=app.config,
+                                    idle_seconds=float(app.config["NAMESPACE_IDLE_SECONDS"])))
+    limits.init_app(app)  # before the control plane's hooks: an oversized request is never read
     app.extensions["vendor_sandbox.apis"] = {vendor.NAME: vendor.init_app(app) for vendor in VENDORS}
     control.init_app(app)
     # last: replaces flask-smorest's app-wide HTTPException handler

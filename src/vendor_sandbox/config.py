@@ -9,11 +9,13 @@ class DefaultConfig:
     FIXTURES_DIR = None  # None: the fixtures packaged with vendor_sandbox
     FAKE_USERS = 0  # Faker users added per vendor, on top of the fixtures
     FROZEN_CLOCK = None  # an ISO-8601 instant: every timestamp is this until moved
+    NAMESPACE_IDLE_SECONDS = 0  # > 0: a namespace unused this long (sandbox clock) is forgotten
     OUTBOX_SIZE = 1000  # messages kept per namespace, oldest dropped first
     JOURNAL_SIZE = 1000  # requests kept per namespace in the journal ring
     JOURNAL_BODY_LIMIT = 64 * 1024  # bytes of each request/response body the journal keeps
     ZUS_ENVIRONMENT = "sandbox"  # or "production": Zus sends no welcome e-mail there
     MAX_CONTENT_LENGTH = 1024 * 1024  # larger request bodies get the vendor's 413
+    MAX_HEADER_BYTES = 64 * 1024  # a longer URI (414) or larger headers (431) get the vendor's error
     STATE_MAX_CONTENT_LENGTH = 512 * 1024 * 1024  # PUT /_sandbox/state takes whole snapshots
     ADMIN_TOKEN = None  # when set, /_sandbox/ calls that change or reveal state need it
     INSECURE = False  # serve: allow a non-loopback address without ADMIN_TOKEN

@@ -5,6 +5,7 @@ but always runs the app in a second process, gunicorn forks too (and loses the i
 state when a worker restarts); waitress serves from the process that holds the store.
 """
 
+import logging
 import signal
 import sys
 import threading
@@ -12,11 +13,19 @@ import threading
 from waitress import create_server
 from waitress import wasyncore
 
+WAITRESS_HEADER_BYTES = 1024 * 1024
+
 
 def make_server(app, host, port, threads=8, socket_map=None):
     """A bound server (port 0 picks a free one); `.run()` serves, `.close()` stops."""
+    # all threads busy is normal under a test suite's load: one warning per queued request would
+    # flood the log (and block a server whose output nobody drains)
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
+    # waitress answers oversized headers itself, in plain text: its limit sits well above the app's
+    # MAX_HEADER_BYTES, which answers in the vendor's shape
     return create_server(app, host=host, port=port, threads=threads, ident="vendor-sandbox",
-                         clear_untrusted_proxy_headers=True, map=socket_map)
+                         clear_untrusted_proxy_headers=True, max_request_header_size=WAITRESS_HEADER_BYTES,
+                         map=socket_map)
 
 
 def run(app, host, port, threads=8):

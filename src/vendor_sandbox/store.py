@@ -110,7 +110,8 @@ class Namespace:
 class Store:
     """Every namespace of one app; `reset` rebuilds from the seeded fixtures."""
 
-    def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000, journal_size=1000, settings=None):
+    def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000, journal_size=1000, settings=None,
+                 idle_seconds=0):
         self.vendors = {module.NAME: module for module in vendors}
         self.settings = dict(settings or {})
         self.journal_size = journal_size
@@ -122,6 +123,9 @@ class Store:
         self._lock = threading.Lock()
         self._templates = {}
         self._template_lock = threading.Lock()
+        self.idle_seconds = idle_seconds
+        self._last_used = {}  # namespace -> sandbox-clock epoch seconds of its latest use
+        self._next_sweep = 0.0
 
     def vendor_for(self, path):
         """The vendor module whose URL prefix `path` is under, or None."""
@@ -150,6 +154,8 @@ class Store:
         return template
 
     def namespace(self, name=DEFAULT_NAMESPACE):
+        if self.idle_seconds:
+            self._touch(name)
         namespace = self._namespaces.get(name)
         if namespace is None:
             with self._lock:
@@ -166,6 +172,22 @@ class Store:
         """Forget a namespace entirely; it is rebuilt from the seed if used again."""
         with self._lock:
             self._namespaces.pop(name, None)
+            self._last_used.pop(name, None)
+
+    def _touch(self, name):
+        """Note the use of `name`; now and then (a tenth of the idle time), forget the namespaces
+        idle for longer than `idle_seconds`, but never the default one."""
+        now = self.clock.now().timestamp()
+        self._last_used[name] = now
+        if now < self._next_sweep:
+            return
+        with self._lock:
+            self._next_sweep = now + self.idle_seconds / 10
+            # a copy: requests in other threads note their use without the lock
+            for idle in [n for n, used in list(self._last_used.items()) if used <= now - self.idle_seconds]:
+                if idle != DEFAULT_NAMESPACE:
+                    self._namespaces.pop(idle, None)
+                    self._last_used.pop(idle, None)
 
 
 @contextmanager

@@ -1,11 +1,11 @@
 """Hooks on vendor traffic: forced faults before a request, the journal after it."""
 
-import json
 import time
 
 from flask import current_app, g, request
 from werkzeug.exceptions import HTTPException, TooManyRequests, default_exceptions
 
+from .. import strictjson
 from ..errors import SandboxError
 from ..ids import iso_millis
 from ..store import get_store, namespace_name
@@ -148,6 +148,6 @@ def _body(kept):
     if length > len(data):
         return data.decode("utf-8", "replace") + f"... [{length - len(data)} more bytes]"
     try:
-        return json.loads(data)
+        return strictjson.loads(data)
     except ValueError:
         return data.decode("utf-8", "replace")

@@ -1,11 +1,10 @@
 """Hipp's /v1/users endpoints."""
 
-import json
-
 from flask import g
 from flask.views import MethodView
 from marshmallow.utils import missing
 
+from ... import strictjson
 from ...api import VendorBlueprint, VendorParser
 from ...store import get_backend
 from .auth import authenticate
@@ -24,18 +23,14 @@ class HippParser(VendorParser):
         # dropped, bad bytes replaced); an absent or unparsable body reaches zod as undefined
         text = req.get_data(cache=True).decode("utf-8", "replace").removeprefix("\ufeff")
         try:
-            return json.loads(text, parse_constant=_reject_constant)
-        except (ValueError, RecursionError):
+            return strictjson.loads(text)
+        except ValueError:
             raise ValidationFailed([with_path(invalid_type("object", missing), [])]) from None
 
     def handle_error(self, error, req, schema, *, error_status_code, error_headers):
         # webargs files the messages under the location ("json", "query"); zod paths start below it
         (messages,) = error.messages.values()
         raise ValidationFailed(issues_from(messages, schema))
-
-
-def _reject_constant(name):
-    raise ValueError(f"{name} is not JSON")
 
 
 class HippBlueprint(VendorBlueprint):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from ... import strictjson
 from ...ids import iso_millis
 from . import tokens
 from .errors import (
@@ -274,7 +275,7 @@ def _encode_cursor(key):
 
 def _decode_cursor(cursor):
     try:
-        created_at, user_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        created_at, user_id = strictjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(created_at, str) or not isinstance(user_id, str):
             raise ValueError(cursor)
     except (ValueError, TypeError):

@@ -1,10 +1,9 @@
 """Nabla's Server API endpoints, mounted on both doors, and the OAuth token endpoint."""
 
-import json
-
 from flask import g, request
 from flask.views import MethodView
 
+from ... import strictjson
 from ...api import VendorBlueprint, VendorParser
 from ...store import get_backend
 from .auth import authenticate_copilot, authenticate_core
@@ -36,7 +35,7 @@ class NablaParser(VendorParser):
 
     def load_json(self, req, schema):
         try:
-            return json.loads(req.get_data(cache=True), parse_constant=_reject_constant)
+            return strictjson.loads(req.get_data(cache=True))
         except ValueError:
             raise BadRequest(PARSE_ERROR.format("$")) from None
 
@@ -61,10 +60,6 @@ def _first_error(messages, path=()):
 
 def _json_path(path):
     return "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
-
-
-def _reject_constant(name):
-    raise ValueError(f"{name} is not JSON")
 
 
 class NablaBlueprint(VendorBlueprint):

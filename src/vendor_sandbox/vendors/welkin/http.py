@@ -1,7 +1,6 @@
 """What Welkin's three blueprints share: the parser, the error docs, the recorded headers."""
 
-import json
-
+from ... import strictjson
 from ...api import VendorBlueprint, VendorParser
 from .errors import (
     BODY_MISSING,
@@ -25,7 +24,7 @@ class WelkinParser(VendorParser):
         if not data.strip():
             raise ValidationFailed([UnreadableBody(BODY_MISSING, component)])
         try:
-            body = json.loads(data, parse_constant=_reject_constant)
+            body = strictjson.loads(data)
         except ValueError:
             raise ValidationFailed([UnreadableBody(BODY_UNREADABLE, component)]) from None
         if not isinstance(body, dict):
@@ -51,10 +50,6 @@ def _flatten(messages, prefix=""):
             yield from _flatten(value, path)
         else:
             yield path, value[0]
-
-
-def _reject_constant(name):
-    raise ValueError(f"{name} is not JSON")
 
 
 class WelkinBlueprint(VendorBlueprint):

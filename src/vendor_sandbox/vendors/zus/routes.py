@@ -1,10 +1,9 @@
 """Zus's endpoints: the token endpoint, the Auth Service (JSON:API) and FHIR Practitioner."""
 
-import json
-
 from flask import g, request, url_for
 from flask.views import MethodView
 
+from ... import strictjson
 from ...api import VendorBlueprint, VendorParser
 from ...store import get_backend
 from . import fhir
@@ -50,13 +49,9 @@ def _json_body(req, invalid):
     if not data.strip():
         return {}
     try:
-        return json.loads(data, parse_constant=_reject_constant)
+        return strictjson.loads(data)
     except ValueError:
         raise invalid from None
-
-
-def _reject_constant(name):
-    raise ValueError(f"{name} is not JSON")
 
 
 class JsonApiParser(VendorParser):
