@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-import jwt
 
 from .errors import InvalidClient, InvalidGrant, JwtExpired, Unauthorized
 
@@ -19,6 +18,7 @@ _UNCHECKED = {"verify_exp": False, "verify_iat": False, "verify_nbf": False, "ve
 
 def client_of(assertion):
     """The `iss` the assertion claims, before anything is verified."""
+    import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
     try:
         header = jwt.get_unverified_header(assertion)
         claims = jwt.decode(assertion, options={"verify_signature": False, **_UNCHECKED})
@@ -34,6 +34,7 @@ def client_of(assertion):
 
 def verify_assertion(assertion, public_key, audiences, now):
     """The verified claims; raises invalid_client (401) or invalid_grant (400) as Nabla does."""
+    import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
     try:
         claims = jwt.decode(assertion, public_key, algorithms=["RS256"], options=_UNCHECKED)
     except jwt.InvalidTokenError:
@@ -55,6 +56,7 @@ def verify_assertion(assertion, public_key, audiences, now):
 
 
 def mint(secret, kind, subject, now, ttl, jti, **claims):
+    import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
     issued = int(now.timestamp())
     payload = {"iss": ISSUER, "sub": subject, "type": kind, "iat": issued, "exp": issued + ttl, "jti": jti,
                **claims}
@@ -63,6 +65,7 @@ def mint(secret, kind, subject, now, ttl, jti, **claims):
 
 def verify(secret, token, kind, now):
     """The claims of a token we minted, of `kind`; 401 if it is not one, JWT_EXPIRED if expired."""
+    import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
     try:
         claims = jwt.decode(token, secret, algorithms=["HS256"], options=_UNCHECKED)
     except jwt.InvalidTokenError:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-import jwt
 
 from ...ids import parse_instant
 from .errors import NotValidApiClientCredentials, NotValidJsonWebToken, TokenExpired, TooManyTokenRequests
@@ -39,6 +38,7 @@ class Tokens:
 
     def issue(self, api_client, secret, tenant=None):
         """{"token", "expiresAt"} for a client's secret; `tenant` when the path names one."""
+        import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
         client = self._clients.get(api_client)
         if client is None or (tenant is not None and client["tenant"] != tenant):
             raise NotValidApiClientCredentials()
@@ -66,6 +66,7 @@ class Tokens:
 
     def authenticate(self, token):
         """The Caller a Bearer token stands for."""
+        import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
         try:
             claims = jwt.decode(
                 token,

@@ -2,7 +2,6 @@
 
 import hashlib
 
-import jwt
 
 from .errors import TokenExpired, TokenInvalid
 
@@ -24,6 +23,7 @@ class TokenCodec:
         self.audience = audience
 
     def mint(self, now, subject, client_id, claims):
+        import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
         issued = int(now.timestamp())
         payload = {
             "iss": ISSUER,
@@ -38,6 +38,7 @@ class TokenCodec:
 
     def verify(self, token, now):
         """The token's Zus claims (short names), or TokenInvalid / TokenExpired."""
+        import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
         try:
             payload = jwt.decode(token, self._key, algorithms=["HS256"], audience=self.audience,
                                  issuer=ISSUER, options={"verify_exp": False, "verify_iat": False,
