@@ -122,24 +122,6 @@ class UserCreateSchema(WelkinSchema):
     customUserAttributes = attributes()
 
 
-class LegacyUserCreateSchema(WelkinSchema):
-    """POST /{tenant}/admin/users: the recorded create sent only username and email."""
-
-    username = text(required=True)
-    email = email(required=True)
-    phone = phone()
-    timezone = timezone()
-    firstName = text()
-    lastName = text()
-    credentials = text()
-    locale = text()
-    seats = string_list()
-    mfaEnabled = flag()
-    ssoAccess = flag()
-    passwordAccess = flag()
-    customUserAttributes = attributes()
-
-
 class LegacyUserUpdateSchema(WelkinSchema):
     """Only the fields to change; null unsets an optional one."""
 
@@ -156,6 +138,14 @@ class LegacyUserUpdateSchema(WelkinSchema):
     ssoAccess = flag()
     passwordAccess = flag()
     customUserAttributes = attributes()
+
+
+class LegacyUserCreateSchema(LegacyUserUpdateSchema):
+    """POST /{tenant}/admin/users: the recorded create sent only username and email (the other
+    fields as for an update, in the same order)."""
+
+    username = text(required=True)
+    email = email(required=True)
 
 
 class UserUpdateSchema(LegacyUserUpdateSchema):
