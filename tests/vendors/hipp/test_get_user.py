@@ -18,20 +18,7 @@ from .expected import (
 def test_doc_example_verbatim(hipp):
     response = hipp.get_user("usr_1234567890_abc123def")
     assert response.status_code == 200
-    assert response.get_json() == {
-        "publicId": "usr_1234567890_abc123def",
-        "firstName": "John",
-        "lastName": "Doe",
-        "sex": "MALE",
-        "caregiverId": None,
-        "role": "PATIENT",
-        "birthDate": "1990-01-15",
-        "addressLine1": "123 Main St",
-        "addressLine2": "Apt 4B",
-        "city": "New York",
-        "state": "NY",
-        "postalCode": "10001",
-    }
+    assert response.get_json() == DOC_USER
 
 
 @pytest.mark.parametrize(

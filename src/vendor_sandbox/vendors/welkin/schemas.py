@@ -171,16 +171,17 @@ class RegionAssignmentSchema(WelkinSchema):
     territories = string_list(required=True, metadata={"example": ["New York"]})
 
 
-class TerritoriesUpdateSchema(WelkinSchema):
-    territories = fields.List(
-        fields.Nested(RegionAssignmentSchema),
+def region_assignments(schema):
+    """The required `territories` array of both generations, with Spring's messages."""
+    return fields.List(
+        fields.Nested(schema),
         required=True,
-        error_messages={
-            "required": "must not be null",
-            "null": "must not be null",
-            "invalid": "must be an array",
-        },
+        error_messages={"required": "must not be null", "null": "must not be null", "invalid": "must be an array"},
     )
+
+
+class TerritoriesUpdateSchema(WelkinSchema):
+    territories = region_assignments(RegionAssignmentSchema)
 
 
 class LegacyRegionAssignmentSchema(RegionAssignmentSchema):
@@ -188,15 +189,7 @@ class LegacyRegionAssignmentSchema(RegionAssignmentSchema):
 
 
 class LegacyTerritoriesSchema(WelkinSchema):
-    territories = fields.List(
-        fields.Nested(LegacyRegionAssignmentSchema),
-        required=True,
-        error_messages={
-            "required": "must not be null",
-            "null": "must not be null",
-            "invalid": "must be an array",
-        },
-    )
+    territories = region_assignments(LegacyRegionAssignmentSchema)
 
 
 class PermissionAssignmentSchema(WelkinSchema):
