@@ -1,5 +1,7 @@
 """create_app(config=None): the one place that wires everything."""
 
+from types import FunctionType
+
 from flask import Flask
 
 from . import control, errors, limits, store
@@ -12,6 +14,21 @@ from .vendors import VENDORS
 
 class SandboxFlask(Flask):
     json_provider_class = StrictJSONProvider
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync = {}
+
+    def ensure_sync(self, func):
+        """Flask asks this of every hook and view on every request (a dozen times for a vendor
+        call) and inspects the function each time; the answer never changes, so remember it,
+        for plain functions only: a bound method is a new object on every call."""
+        if type(func) is not FunctionType:
+            return super().ensure_sync(func)
+        sync = self._sync.get(func)
+        if sync is None:
+            sync = self._sync.setdefault(func, super().ensure_sync(func))
+        return sync
 
     def make_default_options_response(self):
         """OPTIONS answers 204 with Allow, as Next.js and Spring do, instead of an empty HTML page."""
