@@ -5,7 +5,7 @@ import re
 import threading
 from contextlib import contextmanager
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from .collection import Collection
 from .errors import SandboxError
@@ -233,6 +233,17 @@ def namespace_name(from_query=False):
     return name
 
 
+def current_namespace():
+    """The Namespace the current request addresses, resolved once per request: the traffic
+    hooks, the credential check and the view all ask for it, and each lookup is a header read,
+    a pattern match and the idle-time bookkeeping. Raises SandboxError for a malformed name."""
+    ctx = g._get_current_object()  # a context proxy costs a microsecond per use
+    namespace = ctx.get("sandbox_namespace")
+    if namespace is None:
+        namespace = ctx.sandbox_namespace = get_store().namespace(namespace_name())
+    return namespace
+
+
 def get_backend(vendor):
     """The backend of `vendor` in the current request's namespace."""
-    return get_store().namespace(namespace_name()).backend(vendor)
+    return current_namespace().backend(vendor)
