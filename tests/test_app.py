@@ -57,3 +57,18 @@ def test_mounting_an_unknown_vendor_fails_early():
 
     with pytest.raises(ValueError, match="unknown vendor 'acme'"):
         create_app({"VENDOR": "acme"})
+
+
+def test_url_building_is_unchanged_by_the_lazy_builders():
+    """Rules write their url_for builders on first use; what they build is werkzeug's own."""
+    from flask import url_for
+    from werkzeug.routing import Map, Rule
+
+    app = create_app()
+    reference = Map([Rule("/hipp/api/v1/users/<publicId>", endpoint="by_id")]).bind("localhost")
+    with app.test_request_context():
+        for _ in range(2):  # the first call compiles, the second reuses
+            assert url_for("hipp.UsersById", publicId="usr 1/é", page=2) == \
+                reference.build("by_id", {"publicId": "usr 1/é", "page": 2})
+            assert url_for("hipp.Users") == "/hipp/api/v1/users"
+        assert url_for("hipp.UsersById", publicId="x", _external=True) == "http://localhost/hipp/api/v1/users/x"

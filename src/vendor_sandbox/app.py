@@ -3,6 +3,7 @@
 from types import FunctionType
 
 from flask import Flask
+from werkzeug.routing import Rule
 
 from . import control, errors, limits, store
 from .config import DefaultConfig
@@ -12,8 +13,29 @@ from .strictjson import StrictJSONProvider
 from .vendors import VENDORS
 
 
+class LazyBuilderRule(Rule):
+    """A URL rule that writes its url_for builder on first use.
+
+    werkzeug generates and compiles two builder functions per rule when the rule is added:
+    for the sandbox's rules that was most of create_app, for builders that only the docs and
+    the dashboard ever call, for a handful of rules."""
+
+    def _compile_builder(self, append_unknown=True):
+        compile_builder = super()._compile_builder
+        built = None
+
+        def build(rule, **values):
+            nonlocal built
+            if built is None:
+                built = compile_builder(append_unknown)
+            return built(rule, **values)
+
+        return build
+
+
 class SandboxFlask(Flask):
     json_provider_class = StrictJSONProvider
+    url_rule_class = LazyBuilderRule
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
