@@ -1,6 +1,6 @@
 """Ids, tokens and time: one seeded source, a frozen clock when configured."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 from vendor_sandbox.ids import Clock, Source, epoch_millis, iso_millis
 
@@ -46,3 +46,10 @@ def test_javascript_formats():
     instant = datetime(2025, 1, 15, 10, 30, 0, 123456, tzinfo=UTC)
     assert iso_millis(instant) == "2025-01-15T10:30:00.123Z"
     assert epoch_millis(instant) == 1736937000123
+
+
+def test_iso_millis_writes_the_year_in_four_digits_and_converts_to_utc():
+    # new Date("0999-03-04T05:06:07.008Z").toISOString() === "0999-03-04T05:06:07.008Z"
+    assert iso_millis(datetime(999, 3, 4, 5, 6, 7, 8999, tzinfo=UTC)) == "0999-03-04T05:06:07.008Z"
+    two_hours_east = datetime(2025, 1, 1, 1, 0, tzinfo=UTC).astimezone(timezone(timedelta(hours=2)))
+    assert iso_millis(two_hours_east) == "2025-01-01T01:00:00.000Z"

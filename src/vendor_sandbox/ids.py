@@ -73,8 +73,10 @@ def parse_instant(value):
 
 
 def iso_millis(instant):
-    """JavaScript's Date.toISOString(): UTC, milliseconds, "Z"."""
-    return instant.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{instant.microsecond // 1000:03d}Z"
+    """JavaScript's Date.toISOString(): UTC, milliseconds, "Z", the year in four digits."""
+    # isoformat, not strftime: a third faster (every create and journal entry calls this), and
+    # strftime's %Y writes the year 999 as "999" where JavaScript writes "0999"
+    return instant.astimezone(UTC).isoformat(timespec="milliseconds").removesuffix("+00:00") + "Z"
 
 
 def epoch_millis(instant):

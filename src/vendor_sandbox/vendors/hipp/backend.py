@@ -89,13 +89,14 @@ class HippBackend:
         if email is not None and not self._users.claim("email", _email_key(org, email), public_id):
             raise ValidationFailed([custom(EMAIL_TAKEN, ["email"])])
         known_payors = {p["id"] for p in org.get("payors", ())}
+        created = iso_millis(now)
         user = _normalized({
             **new_user,
             "publicId": public_id,
             "organization": org["publicId"],
             "providerPayors": [p for p in new_user.get("providerPayors", ()) if p in known_payors],
-            "createdAt": iso_millis(now),
-            "updatedAt": iso_millis(now),
+            "createdAt": created,
+            "updatedAt": created,
         })
         self._insert(user, claim=False)
         return {"message": "User created successfully", "user": self._with_org(user)}
