@@ -61,9 +61,10 @@ class WelkinBackend:
             )
         for client in seed["api_clients"]:
             self._clients.put(client["apiClient"], dict(client))
+        shared = {}
         for fixture in seed["users"]:
             user = records.from_fixture(
-                fixture, self._tenants.get(fixture["tenant"])["instances"], self._new_ids()
+                fixture, self._tenants.get(fixture["tenant"])["instances"], self._new_ids(), shared
             )
             self._claim(_key(user["tenant"], user["id"]), user["tenant"], user["username"], user["email"])
             self._put(user)
