@@ -66,8 +66,9 @@ class WelkinBackend:
             user = records.from_fixture(
                 fixture, self._tenants.get(fixture["tenant"])["instances"], self._new_ids(), shared
             )
-            self._claim(_key(user["tenant"], user["id"]), user["tenant"], user["username"], user["email"])
-            self._put(user)
+            key = _key(user["tenant"], user["id"])
+            self._claim(key, user["tenant"], user["username"], user["email"])
+            self._put(user, key)
 
     # ---- auth ---------------------------------------------------------------------------
 
@@ -97,7 +98,8 @@ class WelkinBackend:
         if role is not None and role not in catalogue["roles"]:
             raise ValidationFailed([InvalidField("role", f"Security role doesn't exist: {role}")])
         user_id = self._source.uuid4()
-        self._claim(_key(tenant, user_id), tenant, body["username"], body["email"])
+        key = _key(tenant, user_id)
+        self._claim(key, tenant, body["username"], body["email"])
         at = self._now()
         user = records.new_user(
             user_id,
@@ -113,7 +115,7 @@ class WelkinBackend:
             "createdBy": caller.client_id,
             "updatedBy": caller.client_id,
         }
-        self._put(user)
+        self._put(user, key)
         return user
 
     def list_users(self, tenant, query, instance=None):
@@ -318,8 +320,10 @@ class WelkinBackend:
 
     # ---- helpers -----------------------------------------------------------------------
 
-    def _put(self, user):
-        self._users.put(_key(user["tenant"], user["id"]), user, index={"tenant": user["tenant"]})
+    def _put(self, user, key=None):
+        """Store `user`; `key`, when given, is the string its claims hold: one object, not two."""
+        key = key or _key(user["tenant"], user["id"])
+        self._users.put(key, user, index={"tenant": user["tenant"]})
 
     def _claim(self, key, tenant, username=None, email=None):
         """Claim a username and e-mail for `key`, all or nothing; returns what to release later."""
