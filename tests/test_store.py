@@ -1,5 +1,6 @@
 """The store: atomic collections, namespaces built on first use, reset."""
 
+import json
 import threading
 
 from vendor_sandbox.collection import Collection
@@ -25,6 +26,17 @@ def test_put_moves_a_record_between_index_values_and_delete_unindexes():
     assert users.list("org", 2) == [{"v": 2}]
     assert users.delete("a") == {"v": 2}
     assert users.list("org", 2) == [] and users.get("a") is None and users.delete("a") is None
+
+
+def test_equal_indexes_are_dumped_as_given_and_stored_once():
+    users = Collection()
+    given = {"org": 1}
+    users.put("a", {}, index=given)
+    given["org"] = 2  # the caller's dict is not kept
+    users.put("b", {}, index={"org": 1})
+    users.put("c", {}, index={"org": True})
+    assert json.dumps(users.dump()["indexes"]) == '{"a": {"org": 1}, "b": {"org": 1}, "c": {"org": true}}'
+    assert users._indexed["a"] is users._indexed["b"]
 
 
 def test_claim_is_exclusive_idempotent_for_its_owner_and_releasable():

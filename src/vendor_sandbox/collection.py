@@ -4,6 +4,8 @@ layered copy-on-write over a read-only base."""
 import threading
 from itertools import chain, islice
 
+MAX_INDEX_FORMS = 1024
+
 
 class Collection:
     """Every method is one atomic step over plain JSON-able values, so a shared backend (a
@@ -22,6 +24,9 @@ class Collection:
         # index name -> value -> ordered set of keys (a dict keeps insertion order)
         self._indexes = {}
         self._indexed = {}
+        # recent distinct `index` arguments, by content: nothing edits an _indexed entry, so the
+        # 100k records filed under one tenant share one {"tenant": ...} dict, not a copy each
+        self._index_forms = {}
         self._claims = {}
         # base keys replaced or deleted here, and how many of them each index bucket lost
         self._hidden = set()
@@ -42,7 +47,7 @@ class Collection:
             self._records.pop(key, None)
             self._records[key] = record
             if index:
-                self._indexed[key] = dict(index)
+                self._indexed[key] = self._index_form(index)
                 for name, value in index.items():
                     self._indexes.setdefault(name, {}).setdefault(value, {})[key] = None
 
@@ -136,6 +141,16 @@ class Collection:
         if key in self._records or self._base is None:
             return self._indexed.get(key, {})
         return self._base._indexed.get(key, {})
+
+    def _index_form(self, index):
+        """A dict equal to `index`, the same object for equal indexes put lately."""
+        form = tuple((name, type(value), value) for name, value in index.items())  # with types: 1 == True
+        shared = self._index_forms.get(form)
+        if shared is None:
+            if len(self._index_forms) >= MAX_INDEX_FORMS:  # values such as time windows never repeat
+                self._index_forms.clear()
+            shared = self._index_forms[form] = dict(index)
+        return shared
 
     def _hide(self, key):
         base = self._base

@@ -106,7 +106,7 @@ class Seeds:
 
     def with_volume(self, vendor):
         """The fixtures plus the Faker users, built afresh (a shallow copy: `add_fake_users`
-        replaces the lists it extends)."""
+        replaces the lists it extends, possibly with one-pass iterators read once by the Backend)."""
         data = self.get(vendor)
         if not self._fake_users:
             return data

@@ -2,7 +2,7 @@
 
 from vendor_sandbox import create_app
 
-from .conftest import NOW
+from .conftest import NOW, WelkinCaller
 
 
 def test_credentials_entry_shape_and_every_credential_works(client):
@@ -50,3 +50,23 @@ def test_fake_users_are_deterministic_by_seed():
     )
     assert fake["metaInfo"]["totalElements"] == 35
     assert fake == again and fake != other
+
+
+def test_writes_to_a_fake_user_leave_the_parts_fake_users_share_alone():
+    """Fake users share their empty lists and dicts, seats and instance accesses (records.py)."""
+    client = create_app({"FROZEN_CLOCK": NOW, "FAKE_USERS": 4}).test_client()
+    welkin = WelkinCaller(client)
+    before = welkin.list_users(size=100).get_json()["data"]
+    target = before[-1]["id"]
+    role = {"permissionName": "nurse", "instanceName": "live", "type": "SECURITY_ROLE", "primaryRole": True}
+    writes = (
+        welkin.put_policies(target, {"policies": ["read-patients"]}),
+        welkin.patch_territories(target, {"territories": [{"name": "midwest", "territories": ["Ohio"]}]}),
+        welkin.update_user(target, customUserAttributes={"team": "a"}),
+        welkin.admin("PUT", f"user-permissions/{target}", json={"permissions": [role]}),
+    )
+    assert [w.status_code for w in writes] == [200] * 4
+    after = welkin.list_users(size=100).get_json()["data"]
+    assert [u for u in after if u["id"] != target] == before[:-1]
+    client.post("/_sandbox/reset", json={"vendor": "welkin"})
+    assert welkin.list_users(size=100).get_json()["data"] == before
