@@ -1,10 +1,13 @@
 """`vendor-sandbox serve` answers over real HTTP, on its defaults and with its flags."""
 
+import http.client
+import json
 import re
 
 import pytest
 
 from vendor_sandbox.cli import main
+from vendor_sandbox.server import SEND_BYTES
 
 from .live import LiveServer, console_script
 
@@ -37,6 +40,24 @@ def test_create_user_over_http(server):
         "phoneNumber": "+1234567890", "npiNumber": None, "shouldSendSMS": False,
         "createdAt": "2025-01-15T10:30:00.000Z",
         "organization": {"name": "Example Organization", "publicId": "org_abc123def456"}}}
+
+
+def test_responses_above_and_below_the_send_buffer_arrive_whole_on_one_connection(server):
+    """waitress sends a response of up to SEND_BYTES from its main loop, a larger one as it is
+    written: both arrive complete, in order, on one keep-alive connection."""
+    connection = http.client.HTTPConnection(server.url.removeprefix("http://"), timeout=10)
+    try:
+        for path in ["/_sandbox/openapi/nabla.json", "/_sandbox/health"] * 3:
+            connection.request("GET", path)
+            response = connection.getresponse()
+            body = response.read()
+            assert response.status == 200
+            assert len(body) == int(response.headers["Content-Length"])
+            assert json.loads(body)
+            if path.endswith("nabla.json"):
+                assert len(body) > SEND_BYTES
+    finally:
+        connection.close()
 
 
 @pytest.mark.parametrize(
