@@ -90,3 +90,14 @@ def test_reset_of_everything_clears_the_journal(client):
     assert len(journal(client)) == 1
     client.post("/_sandbox/reset")
     assert journal(client) == []
+
+
+def test_requests_refused_before_the_hooks_and_bad_namespaces_are_journaled_too(client):
+    """A body over the limit is refused before the journal's own before-hook runs; a malformed
+    namespace header is answered with a 400: both are still journaled, the latter in default."""
+    client.post("/hipp/api/v1/users", data=b"x" * (1024 * 1024 + 1), headers=ADMIN)
+    client.get("/hipp/api/v1/users", headers={**ADMIN, NS: "not a namespace!"})
+    entries = journal(client)
+    assert [(e["vendor"], e["path"], e["status"], e["body"]) for e in entries] == [
+        ("hipp", "/hipp/api/v1/users", 413, None), ("hipp", "/hipp/api/v1/users", 400, None)]
+    assert entries[1]["headers"][NS] == "not a namespace!"
