@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from .app import create_app
+from . import create_app  # the package's, which imports the app on first call
+from .heap import bulk_allocation
 
 
 def _overrides(**options):
@@ -80,4 +81,9 @@ def spec_documents(app):
 
 
 def main(argv=None):
+    # The app's modules (Flask, marshmallow, flask-smorest, the vendors) are imported here rather
+    # than at the top, so that their long-lived objects are built without the cyclic collector.
+    with bulk_allocation():
+        from . import app  # noqa: F401
     return cli.main(args=argv, prog_name="vendor-sandbox")
+

@@ -1,15 +1,14 @@
 """Namespaces of per-vendor state behind a narrow, atomic collection interface."""
 
-import gc
 import re
 import threading
-from contextlib import contextmanager
 
 from flask import current_app, g, request
 
 from .collection import Collection
 from .errors import SandboxError
 from .faults import FaultRules
+from .heap import bulk_allocation
 from .ids import Source
 from .journal import Journal
 from .outbox import Outbox, VendorOutbox
@@ -147,7 +146,7 @@ class Store:
                     template = VendorState()
                     # "~" is no namespace's: the template's draws never repeat a namespace's
                     source = Source(self.seed, "~template", vendor, self.clock)
-                    with _bulk_allocation():
+                    with bulk_allocation():
                         seed = self._seeds.with_volume(vendor)
                         self.vendors[vendor].Backend(template, source, seed, self.settings)
                     self._templates[vendor] = template
@@ -188,24 +187,6 @@ class Store:
                 if idle != DEFAULT_NAMESPACE:
                     self._namespaces.pop(idle, None)
                     self._last_used.pop(idle, None)
-
-
-@contextmanager
-def _bulk_allocation():
-    """Build a large, long-lived heap (a template of 100k users) without the cyclic collector.
-
-    Every few hundred new containers the collector runs, and its full passes walk the whole
-    growing heap: building 100k users spent most of its time there. Afterwards the heap is
-    frozen out of every later collection, so it costs no pause while requests are served.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def init_app(app, store):
