@@ -16,9 +16,9 @@ from .vendors import VENDORS
 class LazyBuilderRule(Rule):
     """A URL rule that writes its url_for builder on first use.
 
-    werkzeug generates and compiles two builder functions per rule when the rule is added:
-    for the sandbox's rules that was most of create_app, for builders that only the docs and
-    the dashboard ever call, for a handful of rules."""
+    werkzeug generates and compiles two builder functions per rule as the rule is added, which
+    was most of create_app's time; only the docs and the dashboard ever build URLs, and only
+    for a handful of rules."""
 
     def _compile_builder(self, append_unknown=True):
         compile_builder = super()._compile_builder

@@ -86,4 +86,3 @@ def main(argv=None):
     with bulk_allocation():
         from . import app  # noqa: F401
     return cli.main(args=argv, prog_name="vendor-sandbox")
-

@@ -11,8 +11,7 @@ import sys
 import threading
 import warnings
 
-from waitress import create_server
-from waitress import wasyncore
+from waitress import create_server, wasyncore
 from waitress.adjustments import Adjustments
 
 WAITRESS_HEADER_BYTES = 1024 * 1024

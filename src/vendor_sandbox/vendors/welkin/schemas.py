@@ -6,7 +6,6 @@ import zoneinfo
 from marshmallow import EXCLUDE, ValidationError, fields, validate
 
 from ...api import Schema
-
 from .errors import MUST_NOT_BLANK
 
 E164 = r"^\+[1-9]\d{1,14}$"
