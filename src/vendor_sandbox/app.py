@@ -6,6 +6,7 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from . import control, errors, limits, store
+from .urls import ADDED_PREFIX
 from .config import DefaultConfig
 from .ids import Clock
 from .seed import Seeds
@@ -107,4 +108,5 @@ class MountAtRoot:
         path = environ.get("PATH_INFO", "")
         if not (path == "/_sandbox" or path.startswith(("/_sandbox/", self.prefix + "/")) or path == self.prefix):
             environ["PATH_INFO"] = self.prefix + path
+            environ[ADDED_PREFIX] = self.prefix
         return self.wsgi_app(environ, start_response)

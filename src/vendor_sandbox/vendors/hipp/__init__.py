@@ -7,6 +7,8 @@ from .routes import blp
 NAME = "hipp"
 URL_PREFIX = "/hipp"
 BASE_URL = "/hipp/api"
+# the real hosts whose paths are this package's under URL_PREFIX (the front layer routes them here)
+HOSTNAMES = ("app.hipp.health",)
 SPEC = {
     "title": "Hipp Health API (vendor-sandbox)",
     "version": "1.0.0",
@@ -30,4 +32,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "Backend", "blp", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "blp", "init_app", "render_error"]

@@ -7,6 +7,9 @@ from .routes import copilot, core, oauth
 NAME = "nabla"
 URL_PREFIX = "/nabla"
 BASE_URL = "/nabla"
+# the real hosts whose paths are this package's under URL_PREFIX: the Core API per region, and
+# the archived Copilot API's host
+HOSTNAMES = ("us.api.nabla.com", "eu.api.nabla.com", "api.nabla.com")
 SPEC = {
     "title": "Nabla Core Server API (vendor-sandbox)",
     "version": "1.0.0",
@@ -24,4 +27,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "Backend", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "init_app", "render_error"]

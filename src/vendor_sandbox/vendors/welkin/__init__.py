@@ -8,6 +8,8 @@ from .http import register_error_responses
 NAME = "welkin"
 URL_PREFIX = "/welkin"
 BASE_URL = "/welkin"
+# the real hosts whose paths are this package's under URL_PREFIX: today's, and the legacy (V8) docs'
+HOSTNAMES = ("api.welkinhealth.com", "api.live.welkincloud.io")
 OPTIONS_STATUS = 200  # Spring answers a CORS preflight 200, not 204
 SPEC = {
     "title": "Welkin Health API (vendor-sandbox)",
@@ -34,4 +36,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "Backend", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "init_app", "render_error"]

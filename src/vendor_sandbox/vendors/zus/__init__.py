@@ -7,6 +7,10 @@ from .routes import ERROR_RESPONSES, auth, fhir_blp, oauth
 NAME = "zus"
 URL_PREFIX = "/zus"
 BASE_URL = "/zus"
+# the real hosts whose paths are this package's under URL_PREFIX: the API per environment, and the
+# token hosts seen in client code (the Auth0 tenant, and the auth hosts of a catalog; shared/vendors)
+HOSTNAMES = ("api.sandbox.zusapi.com", "api.zusapi.com", "zus-sandbox.us.auth0.com", "auth.sandbox.zusapi.com",
+             "auth.zusapi.com")
 SPEC = {
     "title": "Zus Health API (vendor-sandbox)",
     "version": "1.0.0",
@@ -35,4 +39,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "Backend", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "init_app", "render_error"]

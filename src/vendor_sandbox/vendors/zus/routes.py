@@ -6,6 +6,7 @@ from flask.views import MethodView
 from ... import strictjson
 from ...api import VendorBlueprint, VendorParser
 from ...store import get_backend
+from ...urls import client_url
 from . import fhir
 from .auth import authenticate, requires
 from .errors import (
@@ -197,8 +198,8 @@ class Users(MethodView):
         Only a Builder Admin may. Related role and practitioner must be in the caller's Builder.
         """
         created = get_backend("zus").create_user(g.zus_caller, document)
-        return created, 201, {"Location": url_for("zus_auth.UserById", user_id=created["data"]["id"],
-                                                  _external=True)}
+        return created, 201, {"Location": client_url(url_for("zus_auth.UserById", user_id=created["data"]["id"],
+                                                             _external=True))}
 
     @requires("auth/users:read")
     @auth.arguments(UserListQuerySchema, location="query")
@@ -249,8 +250,8 @@ class AppClients(MethodView):
         The response is the only one that shows the clientSecret (until it is rotated).
         """
         created = get_backend("zus").create_app_client(g.zus_caller, document)
-        return created, 201, {"Location": url_for("zus_auth.AppClientById", client_id=created["data"]["id"],
-                                                  _external=True)}
+        return created, 201, {"Location": client_url(url_for("zus_auth.AppClientById", client_id=created["data"]["id"],
+                                                             _external=True))}
 
     @requires("auth/app-clients:read")
     @auth.arguments(AppClientListQuerySchema, location="query")
@@ -294,7 +295,7 @@ class Practitioners(MethodView):
     def post(self, body):
         """Create a Practitioner"""
         created = get_backend("zus").create_practitioner(g.zus_caller, body)
-        location = url_for("zus_fhir.PractitionerById", practitioner_id=created["id"], _external=True)
+        location = client_url(url_for("zus_fhir.PractitionerById", practitioner_id=created["id"], _external=True))
         return created, 201, {"Location": f"{location}/_history/1", "ETag": 'W/"1"'}
 
     @requires("fhir/Practitioner:read")
@@ -304,7 +305,7 @@ class Practitioners(MethodView):
     def get(self, query):
         """Search Practitioners (searchset Bundle)"""
         found = get_backend("zus").search_practitioners(g.zus_caller, query, list(request.args))
-        return fhir.bundle(request.base_url, request.args, found.data, found.offset, found.count, found.total)
+        return fhir.bundle(client_url(), request.args, found.data, found.offset, found.count, found.total)
 
 
 @fhir_blp.route("/Practitioner/<practitioner_id>",
@@ -324,7 +325,7 @@ def list_document(page):
     document = {"data": page.data}
     if page.included is not None:
         document["included"] = page.included
-    document["links"] = page_links(request.base_url, request.args, page.offset, page.count, page.total)
+    document["links"] = page_links(client_url(), request.args, page.offset, page.count, page.total)
     return document
 
 
