@@ -5,6 +5,7 @@ import threading
 
 from flask import current_app, g, request
 
+from . import bindings
 from .collection import Collection
 from .errors import SandboxError
 from .faults import FaultRules
@@ -76,6 +77,7 @@ class Namespace:
                 self._backends.pop(name, None)
                 self._states.pop(name, None)
             self.outbox.clear(vendor)
+            self._store.bindings.release(self.name, vendor)
             if vendor is None:
                 self.journal.clear()
                 self.faults.clear()
@@ -85,6 +87,7 @@ class Namespace:
         store = self._store
         source = Source(store.seed, self.name, vendor, store.clock)
         state = VendorState(VendorOutbox(self.outbox, vendor), base=store.template(vendor))
+        state.collection(bindings.COLLECTION)  # so that a snapshot always has it to restore into
         return store.vendors[vendor].Backend(state, source, store.seed_data(vendor), store.settings), state
 
     def replace(self, backends, states, messages):
@@ -93,6 +96,7 @@ class Namespace:
             self._backends = dict(backends)
             self._states = dict(states)
             self.outbox.replace(messages)
+            self._store.bindings.rebind(self.name, bindings.bound_pairs(states))
 
     def state(self, vendor):
         """The VendorState behind `vendor`'s backend, for snapshots."""
@@ -125,6 +129,7 @@ class Store:
         self.idle_seconds = idle_seconds
         self._last_used = {}  # namespace -> sandbox-clock epoch seconds of its latest use
         self._next_sweep = 0.0
+        self.bindings = bindings.Bindings()
 
     def vendor_for(self, path):
         """The vendor module whose URL prefix `path` is under, or None."""
@@ -172,6 +177,7 @@ class Store:
         with self._lock:
             self._namespaces.pop(name, None)
             self._last_used.pop(name, None)
+        self.bindings.release(name)
 
     def _touch(self, name):
         """Note the use of `name`; now and then (a tenth of the idle time), forget the namespaces
@@ -187,6 +193,7 @@ class Store:
                 if idle != DEFAULT_NAMESPACE:
                     self._namespaces.pop(idle, None)
                     self._last_used.pop(idle, None)
+                    self.bindings.release(idle)
 
 
 def init_app(app, store):
@@ -198,10 +205,14 @@ def get_store():
 
 
 def namespace_name(from_query=False):
-    """The namespace the current request addresses (X-Sandbox-Namespace, else "default").
+    """The namespace the current request addresses: the one its credential is bound to (see
+    bindings.py), else X-Sandbox-Namespace, else "default".
 
     Pages opened in a browser, which cannot send the header, may name it as ?namespace=.
     """
+    bound = bindings.request_namespace(get_store(), request)
+    if bound is not None:
+        return bound
     name = request.headers.get(NAMESPACE_HEADER)
     if name is None:
         name = (request.args.get("namespace") if from_query else None) or DEFAULT_NAMESPACE

@@ -10,12 +10,13 @@ from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import iso_millis, parse_instant
 from ..store import get_store, namespace_name
-from . import dashboard, docs
+from . import credentials as minting, dashboard, docs
 from .state import export_state, import_state
 
 blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox", template_folder="templates")
 docs.register(blp)
 dashboard.register(blp)
+minting.register(blp)
 
 ADMIN_HEADER = "X-Sandbox-Admin-Token"
 # what neither changes nor reveals state stays open when an admin token is set

@@ -1,5 +1,6 @@
 """Hipp Health: /v1/users behind Bearer API keys."""
 
+from .auth import credential_keys
 from .backend import HippBackend as Backend
 from .errors import HippApi, render_error
 from .routes import blp
@@ -32,4 +33,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "blp", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "blp", "credential_keys", "init_app", "render_error"]

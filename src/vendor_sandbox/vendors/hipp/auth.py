@@ -2,6 +2,7 @@
 
 from flask import g, request
 
+from ...bindings import bearer
 from ...store import get_backend
 from .errors import ApiKeyRequired
 
@@ -13,3 +14,9 @@ def authenticate():
     if scheme.lower() != "bearer" or not api_key:
         raise ApiKeyRequired()
     g.hipp_caller = get_backend("hipp").authenticate(api_key)
+
+
+def credential_keys(req):
+    """The credential `req` carries, as HippBackend.new_credential binds it: its API key."""
+    api_key = bearer(req)
+    return (f"key:{api_key}",) if api_key else ()

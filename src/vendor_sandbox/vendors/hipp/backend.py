@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from ...bindings import CredentialTaken, InvalidCredential, check_fields, one_of, text
 from ...ids import LOWER_ALNUM, epoch_millis, iso_millis
 from .errors import (
     EMAIL_TAKEN,
@@ -19,7 +20,7 @@ from .errors import (
     ResourceNotFound,
     ValidationFailed,
 )
-from .schemas import ASSIGNABLE_ROLES
+from .schemas import ALL_ROLES, ASSIGNABLE_ROLES
 from .zod import custom, invalid_string, with_path
 
 # Not published by Hipp: the table adopted from our vendor notes (docs/fidelity.md).
@@ -145,6 +146,34 @@ class HippBackend:
                            "organization": {"name": org["name"], "publicId": org["publicId"]},
                            "apiKey": key["apiKey"]})
         return listed
+
+    def new_credential(self, fields, reserve):
+        """POST /_sandbox/credentials: an API key (fresh, or `apiKey`, one the caller already has)
+        acting as the first user of `role` in `organization`, or a new user if it has none.
+        Everything is checked before `reserve(keys)` binds it and anything is written."""
+        check_fields(fields, {"role", "organization", "name", "apiKey"})
+        role = one_of(fields, "role", ALL_ROLES, default="ADMIN")
+        org = self._orgs.get(text(fields, "organization", default=self._orgs.list()[0]["publicId"]))
+        if org is None:
+            raise InvalidCredential(f"organization must be the publicId of one of: "
+                                    f"{', '.join(o['publicId'] for o in self._orgs.list())}")
+        api_key = text(fields, "apiKey", pattern=r"[\x21-\x7e]{1,512}",
+                       hint="printable ASCII without spaces") or f"hipp_{self._source.token(24)}"
+        name = text(fields, "name", default=f"Minted key ({role})")
+        if self._keys.get(api_key) is not None:
+            raise CredentialTaken(f"hipp API key {api_key!r} already exists")
+        reserve([f"key:{api_key}"])
+        user = next((u for u in self._users.list() if u["organization"] == org["publicId"] and u["role"] == role),
+                    None)
+        if user is None:
+            created = iso_millis(self._source.now())
+            user = _normalized({"publicId": self._new_public_id(self._source.now()), "organization": org["publicId"],
+                                "firstName": "API", "lastName": role.replace("_", " ").title(), "role": role,
+                                "createdAt": created})
+            self._insert(user)
+        self._keys.put(api_key, {"apiKey": api_key, "name": name, "userId": user["publicId"]})
+        return {"name": name, "role": role, "organization": {"name": org["name"], "publicId": org["publicId"]},
+                "apiKey": api_key}
 
     def user_summaries(self, limit):
         """Every user of every organization counted, the `limit` newest (by createdAt, then

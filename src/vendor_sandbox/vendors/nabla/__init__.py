@@ -1,5 +1,6 @@
 """Nabla Core API (and the archived Copilot API): Server API users across API versions."""
 
+from .auth import credential_keys
 from .backend import NablaBackend as Backend
 from .errors import NablaApi, render_error
 from .routes import copilot, core, oauth
@@ -27,4 +28,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "credential_keys", "init_app", "render_error"]

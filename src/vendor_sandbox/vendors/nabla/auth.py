@@ -2,6 +2,7 @@
 
 from flask import g, request
 
+from ...bindings import bearer, body_field, unverified_claims
 from ...store import get_backend
 from .errors import Unauthorized
 from .versions import HEADER, QUERY
@@ -27,3 +28,17 @@ def authenticate_copilot():
     backend = get_backend("nabla")
     g.nabla_caller = backend.copilot_caller(_bearer())
     backend.throttle(g.nabla_caller)
+
+
+def credential_keys(req):
+    """The credential `req` carries, as NablaBackend.new_credential binds it: the client (`iss`)
+    of a token request's assertion, else the client (`sub`) of a Bearer access token, or the
+    Bearer itself as a Server Key."""
+    if req.path.endswith("/oauth/token"):
+        issuer = unverified_claims(body_field(req, "client_assertion")).get("iss")
+        return (f"client:{issuer.lower()}",) if isinstance(issuer, str) else ()
+    token = bearer(req)
+    if token is None:
+        return ()
+    subject = unverified_claims(token).get("sub")
+    return (f"client:{subject.lower()}",) if isinstance(subject, str) else (f"server-key:{token}",)

@@ -13,7 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 from ... import strictjson
 from ...ids import iso_millis
-from . import tokens
+from ...bindings import CredentialTaken, InvalidCredential, check_fields, text
+from . import keys, tokens
 from .errors import (
     ASSERTION_TYPE,
     GRANT_TYPE,
@@ -118,7 +119,8 @@ class NablaBackend:
         if client is None:
             raise InvalidClient(UNKNOWN_CLIENT)
         now = self._source.now()
-        claims = tokens.verify_assertion(assertion, client["publicKey"], (token_url, *NABLA_TOKEN_URLS), now)
+        key = client.get("publicKey") or keys.jwks_key(client["jwksUrl"], assertion)
+        claims = tokens.verify_assertion(assertion, key, (token_url, *NABLA_TOKEN_URLS), now)
         jti = claims.get("jti")
         # a fresh owner per use: a second claim of the same jti by the same client fails
         once = self._source.uuid4()
@@ -204,6 +206,38 @@ class NablaBackend:
         """Every OAuth client with its organization's Server Key, as /_sandbox/credentials lists them."""
         return [{"name": c["name"], "serverKey": c["serverKey"], "clientId": c["clientId"],
                  "privateKey": c["privateKey"]} for c in self._clients.list()]
+
+    def new_credential(self, fields, reserve):
+        """POST /_sandbox/credentials: an OAuth client of `organization` with a Server Key; its key
+        a fresh pair (the private half returned), the caller's `publicKey`, or a loopback `jwksUrl`;
+        `clientId` and `serverKey` may be ones the caller already has. Everything is checked
+        before `reserve(keys)` binds it and anything is written."""
+        check_fields(fields, {"organization", "name", "clientId", "publicKey", "jwksUrl", "serverKey"})
+        org = self._orgs.get(text(fields, "organization", default=self._orgs.list()[0]["id"]))
+        if org is None:
+            raise InvalidCredential(f"organization must be one of: {', '.join(o['id'] for o in self._orgs.list())}")
+        if fields.get("publicKey") is not None and fields.get("jwksUrl") is not None:
+            raise InvalidCredential("give publicKey or jwksUrl, not both (neither: a fresh key pair)")
+        public_key, jwks_url = text(fields, "publicKey"), text(fields, "jwksUrl")
+        public_key = public_key and keys.checked_public_key(public_key)
+        jwks_url = jwks_url and keys.checked_jwks_url(jwks_url)
+        client_id = (text(fields, "clientId", pattern=UUID_RE.pattern.strip("^$"), hint="a UUID")
+                     or self._source.uuid4()).lower()
+        server_key = text(fields, "serverKey", pattern=r"[\x21-\x7e]{1,512}",
+                          hint="printable ASCII without spaces") or f"sk_test_{self._source.token(16)}"
+        name = text(fields, "name", default=f"Minted client ({org['name']})")
+        if self._clients.get(client_id) is not None:
+            raise CredentialTaken(f"nabla OAuth client {client_id!r} already exists")
+        if self._clients.list("serverKey", server_key):
+            raise CredentialTaken(f"nabla Server Key {server_key!r} already exists")
+        private_key = None
+        if not public_key and not jwks_url:
+            private_key, public_key = keys.generate_pair()
+        reserve([f"client:{client_id}", f"server-key:{server_key}"])
+        client = {"name": name, "organization": org["id"], "clientId": client_id, "serverKey": server_key,
+                  "publicKey": public_key or None, "privateKey": private_key, "jwksUrl": jwks_url or None}
+        self._clients.put(client_id, client, index={"serverKey": server_key})
+        return {"name": name, "serverKey": server_key, "clientId": client_id, "privateKey": private_key}
 
     @staticmethod
     def add_fake_users(seed, fake, count):

@@ -1,6 +1,7 @@
 """Welkin Health: tenants and instances, care team users, security policies, territories."""
 
 from . import legacy, routes
+from .auth import credential_keys
 from .backend import WelkinBackend as Backend
 from .errors import WelkinApi, render_error
 from .http import register_error_responses
@@ -36,4 +37,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "credential_keys", "init_app", "render_error"]

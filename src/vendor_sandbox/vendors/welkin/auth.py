@@ -2,6 +2,7 @@
 
 from flask import current_app, g, request
 
+from ...bindings import bearer, body_field, unverified_claims
 from ...store import get_backend
 from .errors import NotValidJsonWebToken
 
@@ -34,3 +35,15 @@ def _permissions():
     view = current_app.view_functions.get(request.endpoint)
     method = getattr(getattr(view, "view_class", None), request.method.lower(), None)
     return getattr(method, "welkin_permissions", ())
+
+
+def credential_keys(req):
+    """The credential `req` carries, as WelkinBackend.new_credential binds it: the API client of a
+    token request (the body's apiClient, or the legacy path's), else its Bearer token's."""
+    if req.endpoint == "welkin-auth.Token":
+        api_client = body_field(req, "apiClient")
+    elif req.endpoint == "welkin-auth.LegacyToken":
+        api_client = (req.view_args or {}).get("client")
+    else:
+        api_client = unverified_claims(bearer(req)).get("cognito:username")
+    return (f"client:{api_client}",) if isinstance(api_client, str) else ()

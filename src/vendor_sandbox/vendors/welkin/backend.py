@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from itertools import chain
 
 from ...ids import iso_millis
-from . import records
+from . import clients, records
 from .errors import (
     NOT_PROVISIONED,
     AccessRestricted,
@@ -295,6 +295,9 @@ class WelkinBackend:
         return records.territories_view(updated, instance)
 
     # ---- sandbox -----------------------------------------------------------------------
+
+    def new_credential(self, fields, reserve):
+        return clients.new_api_client(self._tenants, self._clients, self._source, fields, reserve)
 
     def credentials(self):
         """Every API client, as /_sandbox/credentials lists them."""

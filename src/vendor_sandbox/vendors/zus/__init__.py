@@ -1,5 +1,6 @@
 """Zus Health: the Auth Service (JSON:API users, roles, app clients), FHIR Practitioner, OAuth tokens."""
 
+from .auth import credential_keys
 from .backend import ZusBackend as Backend
 from .errors import ZusApi, render_error
 from .routes import ERROR_RESPONSES, auth, fhir_blp, oauth
@@ -39,4 +40,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "credential_keys", "init_app", "render_error"]

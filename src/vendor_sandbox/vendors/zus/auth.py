@@ -4,8 +4,10 @@ from functools import wraps
 
 from flask import g, request
 
+from ...bindings import bearer, body_field, unverified_claims
 from ...store import get_backend
 from .errors import TokenRequired
+from .tokens import CLAIM
 
 
 def authenticate():
@@ -29,3 +31,17 @@ def requires(permission):
         return checked
 
     return decorate
+
+
+def credential_keys(req):
+    """The credential `req` carries, as ZusBackend.new_credential binds it: the client id of a
+    token request (body or HTTP Basic), else the app client (`azp`) or user of its Bearer token."""
+    if req.path.endswith("/oauth/token"):
+        basic = req.authorization
+        client_id = basic.username if basic and basic.type == "basic" else body_field(req, "client_id")
+        return (f"client:{client_id}",) if client_id else ()
+    claims = unverified_claims(bearer(req))
+    if CLAIM + "app_client_id" in claims:
+        return (f"client:{claims.get('azp')}",)
+    user_id = claims.get(CLAIM + "user_id")
+    return (f"user:{user_id}",) if user_id else ()

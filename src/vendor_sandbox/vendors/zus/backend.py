@@ -9,6 +9,7 @@ import hmac
 import string
 from dataclasses import dataclass
 
+from ...bindings import CredentialTaken, InvalidCredential, check_fields, one_of, pair, text
 from . import fhir
 from .directory import Directory, expect_type, normalized_user
 from .errors import (
@@ -59,6 +60,7 @@ class ZusBackend(Directory):
         self._clients = state.collection("app_clients")
         self._practitioners = state.collection("practitioners")
         self._grants = state.collection("token_grants")
+        self._minted_users = state.collection("credential_users")  # listed in credentials() beside the fixtures'
         self._login_ids = tuple(u["id"] for u in seed["users"] if not u.get("fake"))
         if not state.seeded:
             self._load(seed)
@@ -191,12 +193,63 @@ class ZusBackend(Directory):
     def credentials(self):
         """Fixture users (a token valid now) and every app client (id, secret and a token)."""
         listed = []
-        for user in filter(None, map(self._users.get, self._login_ids)):
+        minted = [record["id"] for record in self._minted_users.list()]
+        for user in filter(None, map(self._users.get, (*self._login_ids, *minted))):
             listed.append(self._credential(user, self._user_token(user), None, None))
         for client in self._clients.list():
             token = self._client_token(client) if client["type"] == "machine_to_machine" else None
             listed.append(self._credential(client, token, client["clientId"], client["clientSecret"]))
         return listed
+
+    def new_credential(self, fields, reserve):
+        """POST /_sandbox/credentials: an app client (fresh, or `clientId` and `clientSecret`, ones
+        the caller already has) or a user, of `role` (a role name) in `builderId`. Everything is
+        checked before `reserve(keys)` binds it and anything is written."""
+        check_fields(fields, {"kind", "role", "builderId", "name", "email", "type", "clientId", "clientSecret"})
+        kind = one_of(fields, "kind", ("app-client", "user"), default="app-client")
+        builder = self._builders.get(text(fields, "builderId", default=self._builders.list()[0]["id"]))
+        if builder is None:
+            raise InvalidCredential(f"builderId must be one of: {', '.join(b['id'] for b in self._builders.list())}")
+        roles = {r["name"].casefold(): r for r in self._roles.list("builder", builder["id"])}
+        role = roles.get(text(fields, "role", default="Builder Admin").casefold())
+        if role is None:
+            raise InvalidCredential(f"role must be the name of one of the builder's roles: "
+                                    f"{', '.join(r['name'] for r in roles.values())}")
+        name = text(fields, "name", default=f"Minted {kind} ({role['name']})")
+        now = int(self._source.now().timestamp())
+        if kind == "user":
+            if any(fields.get(k) is not None for k in ("type", "clientId", "clientSecret")):
+                raise InvalidCredential("type, clientId and clientSecret are for kind app-client")
+            user_id = self._new_id(self._users)
+            email = text(fields, "email", default=f"{user_id}@minted.example", pattern=r"[^@\s]+@[^@\s]+\.[^@\s]+",
+                         hint="an e-mail address")
+            if self._users.owner("email", email.casefold()) is not None:
+                raise CredentialTaken(f"zus user e-mail {email!r} already exists")
+            reserve([f"user:{user_id}"])
+            user = normalized_user({"id": user_id, "builderId": builder["id"], "email": email, "name": name,
+                                    "userType": "builder", "roleId": role["id"], "createdAt": now, "updatedAt": now})
+            self._insert_user(user)
+            self._minted_users.put(user_id, {"id": user_id})
+            return self._credential(user, self._user_token(user), None, None)
+        if fields.get("email") is not None:
+            raise InvalidCredential("email is for kind user")
+        pair(fields, "clientId", "clientSecret")
+        client_type = one_of(fields, "type", ("machine_to_machine", "single_page_application"),
+                             default="machine_to_machine")
+        client_id = text(fields, "clientId", pattern=r"[A-Za-z0-9._~-]{1,128}",
+                         hint="1-128 letters, digits or ._~-") or self._new_client_id()
+        secret = text(fields, "clientSecret", pattern=r"[\x21-\x7e]{1,512}", hint="printable ASCII without spaces")
+        if self._clients.owner("clientId", client_id) is not None:
+            raise CredentialTaken(f"zus app client {client_id!r} already exists")
+        reserve([f"client:{client_id}"])
+        client = {"id": self._new_id(self._clients), "builderId": builder["id"], "type": client_type, "name": name,
+                  "userType": "builder", "roleId": role["id"], "clientId": client_id,
+                  "clientSecret": secret or self._source.string(64, SECRET_ALPHABET), "createdAt": now,
+                  "updatedAt": now}
+        self._clients.claim("clientId", client_id, client["id"])
+        self._clients.put(client["id"], client, index={"builder": builder["id"]})
+        token = self._client_token(client) if client_type == "machine_to_machine" else None
+        return self._credential(client, token, client_id, client["clientSecret"])
 
     @staticmethod
     def add_fake_users(seed, fake, count):
