@@ -6,6 +6,10 @@
                       "Authorization": f"Bearer {key}"}, json={"firstName": "A", "lastName": "B"})
         assert sandbox.requests(vendor="hipp")[0]["status"] == 200
 
+    def test_unchanged_client(sandbox):
+        key = sandbox.new_credentials("hipp", role="ADMIN")["apiKey"]  # bound to this test's namespace
+        requests.get(sandbox.base_url("hipp") + "/v1/users", headers={"Authorization": f"Bearer {key}"})
+
 `--sandbox-url URL` uses a server that is already running (a container, say) instead.
 """
 
@@ -92,6 +96,11 @@ class Sandbox:
 
     def credentials(self):
         return self._call("GET", "/_sandbox/credentials")
+
+    def new_credentials(self, vendor, **fields):
+        """Fresh credentials of `vendor` bound to this test's namespace (or register yours:
+        apiKey=..., clientId=..., ...): code using them needs no namespace header."""
+        return self._call("POST", "/_sandbox/credentials", {"vendor": vendor, **fields})
 
     def requests(self, vendor=None, method=None, path=None, status=None, limit=None):
         return self._call("GET", "/_sandbox/requests", vendor=vendor, method=method, path=path,
