@@ -78,3 +78,14 @@ def test_an_existing_client_id_and_secret_are_registered_as_they_are(server, fre
     client = session(server, entry, token_endpoint_auth_method="client_secret_post")
     assert client.get(server.url + "/zus/auth/roles").status_code == 200
     assert journal(server, a) == [("POST", "/zus/oauth/token", 200), ("GET", "/zus/auth/roles", 200)]
+
+
+def test_a_token_request_without_a_json_content_type_is_bound_too(server, fresh):
+    """Zus (Auth0) reads any body that is not a form as JSON; so does the binding."""
+    a = fresh()
+    entry = mint(server, a, vendor="zus")
+    body = {"grant_type": "client_credentials", "client_id": entry["clientId"], "client_secret": entry["clientSecret"]}
+    status, _, token = server.request("POST", "/zus/oauth/token", body, headers={"Content-Type": "text/plain"})
+    assert status == 200
+    assert set(token) == {"access_token", "token_type", "expires_in"}
+    assert journal(server, a) == [("POST", "/zus/oauth/token", 200)]

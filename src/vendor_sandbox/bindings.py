@@ -136,11 +136,12 @@ def unverified_claims(token):
 
 
 def body_field(req, name):
-    """A string field of a JSON or form body, or None."""
+    """A string field of a form body, else of a JSON one whatever its Content-Type (as the
+    vendors' token endpoints read them), or None."""
     if req.mimetype == "application/x-www-form-urlencoded":
         value = req.form.get(name)
     else:
-        body = req.get_json(silent=True)
+        body = req.get_json(force=True, silent=True)
         value = body.get(name) if isinstance(body, dict) else None
     return value if isinstance(value, str) else None
 
