@@ -54,6 +54,15 @@ def test_a_minted_client_signs_in_and_acts_in_its_namespace_only(server, fresh):
     assert requests.get(server.url + user, headers=bearer(token, **{NS: b}), timeout=10).status_code == 200
     assert journal(server, a) == [("POST", TOKEN, 200), ("POST", USERS, 200), ("GET", user, 200)]
     assert journal(server, b) == []
+    # the same organization's fixture client, in namespace b, does not see the user
+    fixture = listed(server, b, "nabla")[0]
+    other = requests.post(server.url + TOKEN, headers={NS: b}, timeout=10, json={
+        "grant_type": "client_credentials", "client_assertion_type": JWT_BEARER,
+        "client_assertion": private_key_jwt_sign(RSAKey.import_key(fixture["privateKey"]), fixture["clientId"],
+                                                 server.url + TOKEN, expires_in=300)}).json()["access_token"]
+    unseen = requests.get(server.url + user, headers=bearer(other, **{NS: b}), timeout=10)
+    assert unseen.status_code == 404
+    assert unseen.json()["name"] == "ENTITY_NOT_FOUND"
 
 
 def test_the_server_key_reaches_the_archived_copilot_api_in_the_namespace(server, fresh):

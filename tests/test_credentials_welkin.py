@@ -47,6 +47,12 @@ def test_a_minted_client_gets_tokens_and_acts_in_its_namespace_only(server, fres
     assert journal(server, a) == [("POST", token, 200), ("POST", "/welkin/acme-health/admin/users", 201),
                                   ("GET", "/welkin/acme-health/admin/users", 200)]
     assert journal(server, b) == []
+    # the tenant's fixture client, in namespace b, does not see the user
+    docs_client = client(server, {"tenant": "acme-health", "apiClient": "your-api-client-key",
+                                  "secret": "your-api-client-secret"})
+    docs_client.headers[NS] = b
+    docs_client.auth.refresh_token()  # the library caches by tenant: replace the other client's token
+    assert "bound.user" not in [u.username for u in docs_client.Users().get()]
 
 
 def test_instances_and_permissions_are_those_asked_for(server, fresh):
