@@ -147,6 +147,31 @@ def test_a_jwks_url_on_loopback_is_fetched_when_an_assertion_is_checked(server, 
     assert [entry[2] for entry in journal(server, a)] == [200, 200, 200, 401]
 
 
+@pytest.mark.parametrize("broken", ["empty", "not-a-jwk-set", "unreachable"])
+def test_a_jwks_that_cannot_give_the_key_is_invalid_client(server, fresh, broken):
+    key = RSAKey.generate_key(2048, parameters={"kid": "k"})
+    served = JwksServer([] if broken == "empty" else [key])
+    if broken == "not-a-jwk-set":
+        served.keys = [type("NotAKey", (), {"as_dict": lambda self, private: "nope"})()]
+    url = served.url
+    if broken == "unreachable":
+        served.close()
+    try:
+        entry = mint(server, fresh(), vendor="nabla", jwksUrl=url)
+        assertion = private_key_jwt_sign(key, entry["clientId"], server.url + TOKEN, expires_in=300,
+                                         header={"alg": "RS256", "kid": "k"})
+        response = requests.post(server.url + TOKEN, json={"grant_type": "client_credentials",
+                                                           "client_assertion_type": JWT_BEARER,
+                                                           "client_assertion": assertion}, timeout=20)
+    finally:
+        if broken != "unreachable":
+            served.close()
+    assert response.status_code == 401
+    assert {k: v for k, v in response.json().items() if k != "trace_id"} == {
+        "message": "Unable to find the client assertion's key in the OAuth client's JWKS.", "code": 401,
+        "name": "invalid_client"}
+
+
 @pytest.mark.parametrize("url", ["http://example.com/jwks.json", "https://10.0.0.1/jwks", "ftp://127.0.0.1/jwks",
                                  "http:///jwks"])
 def test_a_jwks_url_off_loopback_is_refused(server, fresh, url):

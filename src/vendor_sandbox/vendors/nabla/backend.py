@@ -1,8 +1,8 @@
 """Nabla's rules: one organization's users behind two doors (archived Copilot API, Core API).
 
-Not emulated: the User API (`/v1/core/user`, its `/jwt/refresh`), JWKS-URL OAuth clients
-(fixture clients hold a static public key), regions (`us`/`eu` share one sandbox), and every
-non-user endpoint (transcription, notes...).
+Not emulated: the User API (`/v1/core/user`, its `/jwt/refresh`), JWKS URLs off loopback (fixture
+clients hold a static public key; minted ones may name a JWKS on this machine), regions (`us`/`eu`
+share one sandbox), and every non-user endpoint (transcription, notes...).
 """
 
 import base64

@@ -58,5 +58,5 @@ def jwks_key(url, assertion):
     try:
         return jwt.PyJWKClient(url, cache_jwk_set=False, timeout=JWKS_TIMEOUT) \
             .get_signing_key_from_jwt(assertion).key
-    except jwt.PyJWKClientError:
+    except jwt.PyJWTError:  # unreachable, not a JWK Set, no such key
         raise InvalidClient("Unable to find the client assertion's key in the OAuth client's JWKS.") from None
