@@ -158,3 +158,20 @@ def test_minting_needs_the_admin_token_when_one_is_set():
         assert hipp_get(live, entry["apiKey"]).status_code == 200
     finally:
         live.stop()
+
+
+def test_racing_registrations_of_one_key_bind_it_once(server, fresh):
+    from concurrent.futures import ThreadPoolExecutor
+
+    names = [fresh(f"race{i}") for i in range(8)]
+    with ThreadPoolExecutor(len(names)) as pool:
+        statuses = list(pool.map(lambda ns: post(server, ns, {"vendor": "welkin", "apiClient": "RACEDCLIENT",
+                                                              "secret": "s"})[0], names))
+    assert sorted(statuses) == [201] + [409] * 7
+    (winner,) = [ns for ns, status in zip(names, statuses, strict=True) if status == 201]
+    holders = [ns for ns in names if "RACEDCLIENT" in [e["apiClient"] for e in listed(server, ns, "welkin")]]
+    assert holders == [winner], "the losers wrote nothing"
+    token = requests.post(f"{server.url}/welkin/auth/token", json={"apiClient": "RACEDCLIENT", "secret": "s"},
+                          timeout=10)
+    assert token.status_code == 200
+    assert journal(server, winner) == [("POST", "/welkin/auth/token", 200)]
