@@ -286,7 +286,7 @@ class UserSchema(Schema):
     seats = fields.List(fields.String())
     seatAssignAllowed = fields.Boolean()
     applicationAccess = fields.Nested(ApplicationAccessSchema)
-    # a UUID, except the docs' own example user, whose id is literally "user-uuid"
+    # always a UUID (clients parse it): the docs' placeholder `user-uuid` stands for one
     id = fields.String(metadata={"example": "5d6addf9-e07c-499e-bc80-5995c84b67c1"})
     username = fields.String()
     email = fields.String()
