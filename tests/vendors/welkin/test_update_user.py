@@ -19,7 +19,11 @@ def test_partial_merge_of_a_provisioned_user_moves_updated_at(app, welkin):
         "firstName": "Jordyn",
         "timezone": "America/Denver",
         "updatedAt": "2025-01-15T10:31:00.000Z",
+        # recorded on a user someone edited; here the API client that did, by its clientName (as
+        # the recorded 403 names a client)
+        "updatedByName": "your-api-client-key",
     }
+    assert "updatedByName" not in before
     assert response.get_json() == expected
     assert welkin.get_user(DOCS_USER).get_json() == expected
 
