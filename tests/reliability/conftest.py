@@ -146,7 +146,7 @@ def vendor_shaped(path, reply):
     if path.startswith("/hipp/"):
         return isinstance(body, dict) and isinstance(body.get("error"), str) and set(body) <= {"error", "details"}
     if path.startswith("/nabla/"):
-        return isinstance(body, dict) and set(body) == {"message", "code", "name", "trace_id"}
+        return isinstance(body, dict) and set(body) == {"message", "code", "name", "trace_id", "traceId", "debuggingHints"}
     if path.startswith("/welkin/"):
         return isinstance(body, list) and bool(body) and all(
             {"errorCode", "componentType", "message", "details"} <= set(e) for e in body)

@@ -269,3 +269,17 @@ def test_updated_by_name_is_on_reads_of_the_recorded_user(welkin):
     keys = list(json.loads(response.data))
     assert keys[keys.index("applicationAccess") + 1 : keys.index("applicationAccess") + 3] == ["updatedByName", "id"]
     assert response.get_json()["updatedByName"] == "Sam Morgan"
+
+
+@pytest.mark.parametrize("method", ["PATCH", "PUT"])
+def test_the_docs_update_examples_send_johndoes_record_back(gh, method):
+    """The legacy docs' PATCH and PUT bodies are johndoe's own record: nothing changes, 200."""
+    response = gh.admin(method, "users/johndoe", json=DOCS_USER_RECORD)
+    assert response.status_code == 200
+    assert {k: response.get_json()[k] for k in DOCS_USER_RECORD} == DOCS_USER_RECORD
+
+
+def test_the_docs_create_example_is_johndoe_who_exists(gh):
+    response = gh.admin("POST", "users", json=DOCS_USER_RECORD)
+    assert response.status_code == 400
+    assert response.get_json()[0]["errorCode"] == "USER_ALREADY_EXISTS"
