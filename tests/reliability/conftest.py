@@ -26,8 +26,8 @@ PATH_VALUES = {
     "external_id": "ehr-provider-123",
     "tenant": "acme-health",
     "instance": "live",
-    "userId": "user-uuid",
-    "user": "user-uuid",
+    "userId": "4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35",
+    "user": "4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35",
     "client": "your-api-client-key",
     "client_id": "c6d7e8f9-a0b1-4c2d-8e3f-4a5b6c7d8e91",
     "practitioner_id": "a3c1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1c21",
@@ -146,7 +146,7 @@ def vendor_shaped(path, reply):
     if path.startswith("/hipp/"):
         return isinstance(body, dict) and isinstance(body.get("error"), str) and set(body) <= {"error", "details"}
     if path.startswith("/nabla/"):
-        return isinstance(body, dict) and set(body) == {"message", "code", "name", "trace_id"}
+        return isinstance(body, dict) and set(body) == {"message", "code", "name", "trace_id", "traceId", "debuggingHints"}
     if path.startswith("/welkin/"):
         return isinstance(body, list) and bool(body) and all(
             {"errorCode", "componentType", "message", "details"} <= set(e) for e in body)

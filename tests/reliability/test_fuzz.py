@@ -31,13 +31,13 @@ ENDPOINTS = {
     "nabla token": ("POST", "/nabla/v1/core/server/oauth/token", nabla.TokenRequestSchema, None),
     "welkin create": ("POST", "/welkin/acme-health/live/users", welkin.UserCreateSchema,
                       "/welkin/acme-health/live/users?size=1000"),
-    "welkin update": ("PATCH", "/welkin/acme-health/live/users/user-uuid", welkin.UserUpdateSchema,
+    "welkin update": ("PATCH", "/welkin/acme-health/live/users/4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35", welkin.UserUpdateSchema,
                       "/welkin/acme-health/live/users?size=1000"),
-    "welkin policies": ("PUT", "/welkin/acme-health/live/users/user-uuid/policies", welkin.PoliciesSchema,
+    "welkin policies": ("PUT", "/welkin/acme-health/live/users/4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35/policies", welkin.PoliciesSchema,
                         "/welkin/acme-health/live/users?size=1000"),
-    "welkin territories": ("PATCH", "/welkin/acme-health/live/users/user-uuid/territories",
+    "welkin territories": ("PATCH", "/welkin/acme-health/live/users/4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35/territories",
                            welkin.TerritoriesUpdateSchema, "/welkin/acme-health/live/users?size=1000"),
-    "welkin legacy permissions": ("PUT", "/welkin/acme-health/admin/user-permissions/user-uuid",
+    "welkin legacy permissions": ("PUT", "/welkin/acme-health/admin/user-permissions/4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35",
                                   welkin.LegacyPermissionsSchema, "/welkin/acme-health/live/users?size=1000"),
     "zus create": ("POST", "/zus/auth/users", zus.UserCreateDocumentSchema, "/zus/auth/users?page[count]=1000"),
     "zus update": ("PATCH", f"/zus/auth/users/{ADA}", zus.UserPatchDocumentSchema, "/zus/auth/users?page[count]=1000"),
@@ -46,7 +46,7 @@ ENDPOINTS = {
 }
 # values the schemas name, so that some bodies get past validation into the backends
 KNOWN = ["auth/users", "auth/roles", "auth/app-clients", "fhir/practitioner", "Practitioner", ADA, *ROLES.values(),
-         NABLA_USER, "user-uuid", "live", "sandbox", "care-coordinator", "read-patients", "east-coast", "New York",
+         NABLA_USER, "4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35", "live", "sandbox", "care-coordinator", "read-patients", "east-coast", "New York",
          "SECURITY_ROLE", "SECURITY_POLICY", "PATIENT", "CLINICIAN", "builder", "machine_to_machine",
          "America/Chicago", "+14155550123", "client_credentials"]
 

@@ -83,7 +83,8 @@ class Scope:
                     ("PATCH", f"{base}/users/{other.created}", {"external_id": self.marker + "x"}, (404,)),
                     ("POST", f"{base}/users/{other.created}/deactivate", {}, (404,)),
                     ("POST", f"{base}/jwt/authenticate/{other.created}", None, (404,)),
-                    ("GET", f"{base}/users/find_by_external_id/{other.marker}", None, (404,)),
+                    # an unknown external id is the recorded 400 (code 20000)
+                    ("GET", f"{base}/users/find_by_external_id/{other.marker}", None, (400,)),
                     ("GET", f"{base}/users?limit=100", None, (200,)),
                     ("GET", f"/nabla/v1/copilot-api/server/users/{other.created}", None, (404,),
                      {"Authorization": f"Bearer {self.server_key}"})]

@@ -4,9 +4,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from openapi_schema_validator import OAS30Validator
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
 
 from .conftest import BASE
+from .expected import datetime_issue, validation_error
 
 # A verbatim copy of Hipp's document (shared/vendor-specs/hipp-users-create.yaml)
 PUBLISHED = yaml.safe_load((Path(__file__).parent / "hipp-users-create.yaml").read_text(encoding="utf-8"))
@@ -68,3 +69,38 @@ def test_an_unexpected_error_conforms(client):
     assert response.status_code == 500
     assert response.get_json() == {"error": "An unexpected error occurred"}
     assert_conforms(response)
+
+
+# (value, whether RFC 3339 section 5.6 makes it a date-time): offsets are part of the format
+DATE_TIMES = [
+    ("2025-01-15T00:00:00Z", True),
+    ("2025-01-15T00:00:00+02:00", True),
+    ("2025-01-15T08:30:00.123456-05:30", True),
+    ("2024-02-29T23:59:59.9Z", True),
+    ("2025-01-15T00:00:00-00:00", True),
+    ("2025-01-15T00:00:00", False),  # no offset
+    ("2025-01-15T00:00Z", False),  # no seconds
+    ("2025-01-15T00:00:00+0200", False),
+    ("2025-01-15T00:00:00+02", False),
+    ("2025-01-15T00:00:00+24:00", False),
+    ("2025-01-15 00:00:00Z", False),
+    ("2025-01-15", False),
+    ("2025-02-29T00:00:00Z", False),
+    ("2025-01-15T24:00:00Z", False),
+    ("0000-01-01T00:00:00Z", False),
+]
+
+
+@pytest.mark.parametrize(("value", "date_time"), DATE_TIMES)
+def test_recertification_date_is_the_documents_date_time(hipp, value, date_time):
+    """What Hipp's document declares (`format: date-time`), as an OpenAPI format checker reads it."""
+    declared = PUBLISHED["components"]["schemas"]["CreateUserRequest"]["properties"]["recertificationDate"]
+    assert OAS30Validator(declared, format_checker=oas30_format_checker).is_valid(value) is date_time
+    response = hipp.create_user(firstName="Ann", lastName="Lee", recertificationDate=value)
+    if date_time:
+        assert response.status_code == 200
+        assert_conforms(response)
+    else:
+        assert (response.status_code, response.get_json()) == (
+            400, validation_error(datetime_issue("recertificationDate"))
+        )

@@ -37,11 +37,16 @@ class Trace:
 
 
 def nabla_error(message, code=400, name="BAD_REQUEST"):
-    """The error JSON structure of Nabla's error-handling guide."""
-    return {"message": message, "code": code, "name": name, "trace_id": Trace()}
+    """The error JSON structure of Nabla's error-handling guide, plus the members a real client
+    recorded from the live API (a Canvas EHR plugin, 2025): `traceId` and `debuggingHints: []`."""
+    return {"message": message, "code": code, "name": name, "trace_id": Trace(), "traceId": Trace(),
+            "debuggingHints": []}
 
 
 NOT_FOUND = nabla_error("A user entity was not found.", 20000, "ENTITY_NOT_FOUND")
+# recorded from the live API: an unknown external id is a 400 with Nabla's not-found code
+EXTERNAL_ID_NOT_FOUND = nabla_error("A 'copilot_api_user' entity was not found.", 20000, "ENTITY_NOT_FOUND")
+ENDPOINT_NOT_FOUND = nabla_error("The requested endpoint was not found.", 404, "NOT_FOUND")
 NOT_UNIQUE = nabla_error("A user with this external_id already exists.", 40052, "ENTITY_IS_NOT_UNIQUE")
 UNAUTHORIZED = nabla_error("Missing or invalid bearer token.", 401, "UNAUTHORIZED")
 

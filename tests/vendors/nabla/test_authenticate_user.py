@@ -24,7 +24,8 @@ def test_tokens_for_an_active_user(nabla, body):
     access = jwt.decode(tokens["access_token"], options={"verify_signature": False})
     refresh = jwt.decode(tokens["refresh_token"], options={"verify_signature": False})
     assert access["sub"] == refresh["sub"] == DOCS_USER_ID.lower()
-    assert (access["exp"] - NOW, refresh["exp"] - NOW) == (3600, 30 * 24 * 3600)
+    # the User API's jwt/refresh: access tokens last 5 minutes, refresh tokens 30 days
+    assert (access["exp"] - NOW, refresh["exp"] - NOW) == (300, 30 * 24 * 3600)
 
 
 def test_a_deactivated_user_is_forbidden(nabla):

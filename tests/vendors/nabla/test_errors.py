@@ -1,4 +1,5 @@
-"""Every failure under /nabla is Nabla's `{message, code, name, trace_id}`: never HTML, never a traceback."""
+"""Every failure under /nabla is Nabla's `{message, code, name, trace_id}` (with the recorded `traceId`,
+`debuggingHints`): never HTML, never a traceback."""
 
 import pytest
 
@@ -8,7 +9,7 @@ from .conftest import CORE, DOCS_USER_ID, Trace, nabla_error
 
 
 @pytest.mark.parametrize("path", ["/nabla", "/nabla/v1/core/server/nope", "/nabla/v1/copilot-api/server/users/x/y",
-                                  "/nabla/v1/core/user/jwt/refresh"])
+                                  "/nabla/v1/core/user/jwt/authenticate", "/nabla/v1/core/user/users"])
 def test_unrouted_paths_are_404s(client, path):
     response = client.get(path)
     assert (response.status_code, response.get_json()) == (
@@ -56,3 +57,11 @@ def test_errors_are_json_with_a_trace_id(nabla):
 def test_the_trace_id_is_stable_for_the_same_request_and_instant(nabla):
     first = nabla.get_user(DOCS_USER_ID.replace("9", "0")).get_json()["trace_id"]
     assert nabla.get_user(DOCS_USER_ID.replace("9", "0")).get_json()["trace_id"] == first
+
+
+def test_the_recorded_members_sit_beside_the_documented_ones(nabla):
+    """Nabla's guide documents `trace_id`; a Canvas EHR plugin recorded the live API answering
+    `traceId` and `debuggingHints: []`. Both are there, the same trace in each."""
+    body = nabla.get_user(DOCS_USER_ID.replace("9", "0")).get_json()
+    assert list(body) == ["message", "code", "name", "trace_id", "traceId", "debuggingHints"]
+    assert body["traceId"] == body["trace_id"] == Trace() and body["debuggingHints"] == []

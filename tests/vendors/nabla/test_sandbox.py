@@ -40,10 +40,10 @@ def test_namespaces_are_isolated_and_reset_restores_the_seed(client, nabla_as):
     a, b = nabla_as(namespace="a"), nabla_as(namespace="b")
     a.create_user({"external_id": "only-in-a"})
     assert a.find_user("only-in-a").status_code == 200
-    assert b.find_user("only-in-a").get_json() == nabla_error("A user entity was not found.", 20000,
-                                                              "ENTITY_NOT_FOUND")
+    assert b.find_user("only-in-a").get_json() == nabla_error("A 'copilot_api_user' entity was not found.",
+                                                              20000, "ENTITY_NOT_FOUND")
     client.post("/_sandbox/reset", json={"vendor": "nabla"}, headers={"X-Sandbox-Namespace": "a"})
-    assert a.find_user("only-in-a").status_code == 404
+    assert a.find_user("only-in-a").status_code == 400
 
 
 def test_an_access_token_is_bound_to_its_namespace(client, get_token):

@@ -26,14 +26,14 @@ def test_empty_body_changes_nothing(nabla):
 def test_null_clears_and_frees_the_external_id(nabla):
     response = nabla.update_user(DOCS_USER_ID, {"external_id": None, "metadata": None})
     assert response.get_json() == {**DOCS_USER, "external_id": None, "metadata": None}
-    assert nabla.find_user("ehr-provider-123").status_code == 404
+    assert nabla.find_user("ehr-provider-123").status_code == 400
     assert nabla.create_user({"external_id": "ehr-provider-123"}).status_code == 200
 
 
 def test_changing_external_id_moves_the_lookup(nabla):
     nabla.update_user(DOCS_USER_ID, {"external_id": "ehr-renamed"})
     assert nabla.find_user("ehr-renamed").get_json()["id"] == DOCS_USER["id"]
-    assert nabla.find_user("ehr-provider-123").status_code == 404
+    assert nabla.find_user("ehr-provider-123").status_code == 400
 
 
 def test_keeping_the_same_external_id_is_not_a_conflict(nabla):

@@ -10,6 +10,8 @@ DOCS_CLIENT = {"apiClient": "your-api-client-key", "secret": "your-api-client-se
 READ_ONLY = {"apiClient": "MTNKDGUAGPUE", "secret": "welkin-test-readonly-secret"}
 ATTRIBUTES_ONLY = {"apiClient": "QXRBZKCNWLTA", "secret": "welkin-test-attributes-secret"}
 LEGACY_CLIENT = {"apiClient": "VBOPNRYRWJIP", "secret": "+}B{KGTG6#zG%P;tQm0C"}
+# the docs' example user: the docs write its id as the placeholder `user-uuid`; ours is a real UUID
+DOCS_USER = "4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35"
 NOW = "2025-01-15T10:30:00.000Z"
 DOCS = (Path(__file__).parent / "welkin-users.md").read_text(encoding="utf-8")
 HEADERS = {
@@ -27,12 +29,13 @@ HEADERS = {
 
 
 def docs_example(title):
-    """(method, path, JSON body) of the ```http example under the docs' heading `title`."""
+    """(method, path, JSON body) of the ```http example under the docs' heading `title`, with the
+    docs' placeholder `user-uuid` replaced by the example user's real id, as a client would."""
     section = DOCS.split(f"### {title}", 1)[1]
     block = re.search(r"```http\n(.*?)```", section, re.S).group(1)
     request_line, _, rest = block.partition("\n")
     method, path = request_line.split()
-    return method, path, json.loads(rest[rest.index("{") :])
+    return method, path.replace("/user-uuid/", f"/{DOCS_USER}/"), json.loads(rest[rest.index("{") :])
 
 
 def invalid(field, message, component="USER"):

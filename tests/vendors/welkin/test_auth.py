@@ -7,7 +7,7 @@ import pytest
 
 from vendor_sandbox import create_app
 
-from .conftest import DOCS_CLIENT, LEGACY_CLIENT, NOW, READ_ONLY, error, invalid
+from .conftest import DOCS_CLIENT, DOCS_USER, LEGACY_CLIENT, NOW, READ_ONLY, error, invalid
 
 CREDENTIALS_INVALID = [
     error("NOT_VALID_API_CLIENT_CREDENTIALS", "AUTH", "API client name or secret is not valid")
@@ -154,9 +154,9 @@ def test_another_tenant_is_403_access_restricted(welkin, method, path, uri):
     [
         ("GET", "/welkin/acme-health/sandbox/users", None),
         ("POST", "/welkin/acme-health/live/users", {"firstName": "A"}),
-        ("PUT", "/welkin/acme-health/live/users/user-uuid/policies", {"policies": []}),
-        ("PATCH", "/welkin/acme-health/live/users/user-uuid/territories", {"territories": []}),
-        ("PATCH", "/welkin/acme-health/live/users/user-uuid", {"firstName": "A"}),
+        ("PUT", f"/welkin/acme-health/live/users/{DOCS_USER}/policies", {"policies": []}),
+        ("PATCH", f"/welkin/acme-health/live/users/{DOCS_USER}/territories", {"territories": []}),
+        ("PATCH", f"/welkin/acme-health/live/users/{DOCS_USER}", {"firstName": "A"}),
         ("POST", "/welkin/acme-health/admin/users", {}),
     ],
 )

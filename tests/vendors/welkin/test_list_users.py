@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import invalid
+from .conftest import DOCS_USER, invalid
 
 ACME = ["jordan.lee", "erin", "bar", "Foo", "maria.gonzalez"]
 
@@ -62,7 +62,7 @@ def test_pages(welkin):
         ({"search": "stanchek"}, ["erin"]),
         ({"email": "FOO@bar.com"}, ["Foo"]),
         ({"firstName": "maria"}, ["maria.gonzalez"]),
-        ({"ids": "user-uuid,92cc5811-ff71-4101-915d-a419383db168"}, ["jordan.lee", "bar"]),
+        ({"ids": f"{DOCS_USER},92cc5811-ff71-4101-915d-a419383db168"}, ["jordan.lee", "bar"]),
         ({"userState": "PROVISIONED"}, ["jordan.lee", "bar"]),
         ({"seatAssigned": "true"}, ["erin", "maria.gonzalez"]),
         ({"roleName": "physician"}, ["erin"]),

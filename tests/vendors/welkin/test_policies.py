@@ -2,7 +2,7 @@
 
 import pytest
 
-from .conftest import NOW, USER_NOT_FOUND, docs_example, invalid
+from .conftest import DOCS_USER, NOW, USER_NOT_FOUND, docs_example, invalid
 
 ERIN = "5d6addf9-e07c-499e-bc80-5995c84b67c1"
 
@@ -22,7 +22,7 @@ def test_docs_example_works_verbatim(welkin):
     response = welkin.request(method, f"/welkin{path}", json=body)
     assert response.status_code == 200
     user = response.get_json()
-    assert user["id"] == "user-uuid"
+    assert user["id"] == DOCS_USER
     assert user["policies"] == [
         policy("read-patients"),
         policy("write-encounters"),
@@ -46,16 +46,16 @@ def test_replaces_only_the_path_instance_and_keeps_kept_entries(welkin, welkin_a
 @pytest.mark.parametrize(
     ("user_id", "body", "status", "expected"),
     [
-        ("user-uuid", {}, 400, [invalid("policies", "must not be null")]),
-        ("user-uuid", {"policies": "read-patients"}, 400, [invalid("policies", "must be an array")]),
+        (DOCS_USER, {}, 400, [invalid("policies", "must not be null")]),
+        (DOCS_USER, {"policies": "read-patients"}, 400, [invalid("policies", "must be an array")]),
         (
-            "user-uuid",
+            DOCS_USER,
             {"policies": ["read-patients", " "]},
             400,
             [invalid("policies[1]", "must not be blank")],
         ),
         (
-            "user-uuid",
+            DOCS_USER,
             {"policies": ["read-patients", "fly", "cdt_management"]},
             400,
             [
@@ -69,4 +69,4 @@ def test_replaces_only_the_path_instance_and_keeps_kept_entries(welkin, welkin_a
 def test_invalid_policy_updates(welkin, user_id, body, status, expected):
     response = welkin.put_policies(user_id, body)
     assert (response.status_code, response.get_json()) == (status, expected)
-    assert welkin.get_user("user-uuid").get_json()["policies"] == []
+    assert welkin.get_user(DOCS_USER).get_json()["policies"] == []

@@ -14,8 +14,8 @@ from marshmallow.utils import missing
 
 from ...api import Schema
 
-# zod v3's own expressions (email; datetime() without offset or precision options), with
-# JavaScript's meaning: ASCII-only \d and case folding, and $ only at the very end (\Z)
+# zod v3's own expressions (email, date), with JavaScript's meaning: ASCII-only \d and case
+# folding, and $ only at the very end (\Z)
 EMAIL_RE = re.compile(
     r"^(?!\.)(?!.*\.\.)([A-Z0-9_'+\-\.]*)[A-Z0-9_+-]@([A-Z0-9][A-Z0-9\-]*\.)+[A-Z]{2,}\Z", re.I | re.A
 )
@@ -24,7 +24,13 @@ _DATE = (
     r"|\d{4}-((0[13578]|1[02])-(0[1-9]|[12]\d|3[01])|(0[469]|11)-(0[1-9]|[12]\d|30)"
     r"|(02)-(0[1-9]|1\d|2[0-8])))"
 )
-DATETIME_RE = re.compile(rf"^{_DATE}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?Z\Z", re.A)
+# A date-time as Hipp's published document declares it (`format: date-time`, RFC 3339 section 5.6):
+# seconds required, any fraction, `Z` or a `+hh:mm`/`-hh:mm` offset, upper-case `T`/`Z`, no year 0
+# and no leap second (what OpenAPI's format checkers accept). zod's bare `.datetime()` would refuse
+# offsets; nothing public shows Hipp calls it without `{offset: true}` (docs/fidelity.md).
+DATETIME_RE = re.compile(
+    rf"^(?!0000){_DATE}T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)\Z", re.A
+)
 
 
 def parsed_type(value):
@@ -122,7 +128,8 @@ class ZodMixin:
 
 
 class ZodString(ZodMixin, fields.String):
-    """z.string() with optional .min(n), .email(message), .datetime() and .regex(re, message)."""
+    """z.string() with optional .min(n), .email(message), .datetime() (offsets allowed) and
+    .regex(re, message)."""
 
     expected = "string"
 

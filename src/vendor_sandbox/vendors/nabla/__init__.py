@@ -4,6 +4,7 @@ from .auth import credential_keys
 from .backend import NablaBackend as Backend
 from .errors import NablaApi, render_error
 from .routes import copilot, core, oauth
+from .user_api import user_api
 
 NAME = "nabla"
 URL_PREFIX = "/nabla"
@@ -23,7 +24,7 @@ SPEC = {
 def init_app(app):
     """Mount Nabla's blueprints under its own Api, so it gets its own OpenAPI document."""
     api = NablaApi(app, name=NAME, base_url=BASE_URL, **SPEC)
-    for blueprint in (oauth, core, copilot):
+    for blueprint in (oauth, core, copilot, user_api):
         api.register_blueprint(blueprint)
     return api
 

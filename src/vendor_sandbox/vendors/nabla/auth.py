@@ -1,10 +1,11 @@
 """The two doors' credentials: a Server Key (archived Copilot API) or an OAuth access token (Core API)."""
 
-from flask import g, request
+from flask import current_app, g, request
 
 from ...bindings import bearer, body_field, unverified_claims
 from ...store import get_backend
-from .errors import Unauthorized
+from . import versions
+from .errors import EndpointNotFound, Unauthorized
 from .versions import HEADER, QUERY
 
 
@@ -21,6 +22,9 @@ def authenticate_core():
     backend = get_backend("nabla")
     g.nabla_caller = backend.core_caller(_bearer(), request.headers.get(HEADER), request.args.get(QUERY))
     backend.throttle(g.nabla_caller)
+    prefix = current_app.blueprints[request.blueprint].url_prefix
+    if not versions.serves(g.nabla_caller.version, request.method, request.url_rule.rule.removeprefix(prefix)):
+        raise EndpointNotFound()
 
 
 def authenticate_copilot():

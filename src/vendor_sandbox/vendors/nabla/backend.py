@@ -14,17 +14,20 @@ from datetime import UTC, datetime, timedelta
 from ... import strictjson
 from ...ids import iso_millis
 from ...bindings import CredentialTaken, InvalidCredential, check_fields, text
-from . import keys, tokens
+from . import keys, tokens, versions
 from .errors import (
     ASSERTION_TYPE,
     GRANT_TYPE,
     INVALID_CURSOR,
+    INVALID_REFRESH,
     INVALID_UUID,
     UNKNOWN_CLIENT,
     UNKNOWN_VERSION,
     BadRequest,
+    EndpointNotFound,
     EntityNotFound,
     EntityNotUnique,
+    ExternalIdNotFound,
     Forbidden,
     InvalidClient,
     InvalidGrant,
@@ -32,7 +35,7 @@ from .errors import (
     Unauthorized,
 )
 from .schemas import SPECIALTIES
-from .versions import ARCHIVED, KNOWN, user_fields, writable_fields
+from .versions import ARCHIVED, user_fields, writable_fields
 
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 # a client signing for the real service keeps working: its aud may be Nabla's own token URL
@@ -92,9 +95,13 @@ class NablaBackend:
         if client is None:
             raise Unauthorized()
         org = self._orgs.get(client["organization"])
-        version = header_version or query_version or org["pinned_version"]
-        if version not in KNOWN:
-            raise BadRequest(UNKNOWN_VERSION.format(version))
+        requested = header_version or query_version or org["pinned_version"]
+        try:
+            version = versions.resolve(requested)
+        except versions.Malformed:
+            raise BadRequest(UNKNOWN_VERSION.format(requested)) from None
+        except versions.BeforeFirst:
+            raise EndpointNotFound() from None  # as for a version past its sunset date
         return Caller(org["id"], version, "core")
 
     def throttle(self, caller):
@@ -165,7 +172,7 @@ class NablaBackend:
     def find_user(self, caller, external_id):
         user_id = self._users.owner("external_id", _external_key(caller.organization, external_id))
         if user_id is None:
-            raise EntityNotFound()
+            raise ExternalIdNotFound()
         return _present(self._users.get(user_id), caller.version)
 
     def update_user(self, caller, user_id, body):
@@ -189,15 +196,30 @@ class NablaBackend:
 
     def authenticate_user(self, caller, user_id):
         """A user's session tokens; a deactivated user is refused (403)."""
-        user = self._user(caller, user_id)
+        return self._session(self._user(caller, user_id))
+
+    def refresh_user_tokens(self, refresh_token):
+        """The User API's jwt/refresh: a new pair for a valid refresh token of an active user (the
+        old refresh token stays valid until it expires: logout, which revokes it, is not emulated)."""
+        try:
+            claims = tokens.verify(self._secret(), refresh_token, "user_refresh", self._source.now())
+        except Unauthorized:
+            raise Unauthorized(INVALID_REFRESH) from None
+        user = self._users.get(str(claims.get("sub")))
+        if user is None or user["organization"] != claims.get("org"):
+            raise Unauthorized(INVALID_REFRESH)
+        return self._session(user)
+
+    def _session(self, user):
+        """A user's session tokens; a deactivated user is refused (403)."""
         if not user["activated"]:
             raise Forbidden()
-        now, secret = self._source.now(), self._secret()
+        now, secret, org = self._source.now(), self._secret(), user["organization"]
         return {
             "access_token": tokens.mint(secret, "user_access", user["id"], now, tokens.USER_ACCESS_TTL,
-                                        self._source.uuid4(), org=caller.organization),
+                                        self._source.uuid4(), org=org),
             "refresh_token": tokens.mint(secret, "user_refresh", user["id"], now, tokens.USER_REFRESH_TTL,
-                                         self._source.uuid4(), org=caller.organization),
+                                         self._source.uuid4(), org=org),
         }
 
     # -- sandbox ------------------------------------------------------------------------------

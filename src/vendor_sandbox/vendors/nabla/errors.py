@@ -1,4 +1,5 @@
-"""Nabla's errors: `{message, code, name, trace_id}` for every non-2xx answer."""
+"""Nabla's errors: `{message, code, name, trace_id}` for every non-2xx answer, with the members a
+live answer was recorded with (`traceId`, `debuggingHints`) beside them (docs/fidelity.md)."""
 
 import hashlib
 from http import HTTPStatus
@@ -63,6 +64,22 @@ class EntityNotFound(NablaError):
     message = "A user entity was not found."  # Nabla's own example text
 
 
+class ExternalIdNotFound(EntityNotFound):
+    """Recorded from the live API (2025): an unknown external id is a 400, with this text."""
+
+    status = 400
+    message = "A 'copilot_api_user' entity was not found."
+
+
+class EndpointNotFound(NablaError):
+    """404: no such endpoint in the targeted version (or no version at all)."""
+
+    status = 404
+    code = 404
+    name = "NOT_FOUND"
+    message = "The requested endpoint was not found."
+
+
 class EntityNotUnique(NablaError):
     status = 409
     code = 40052
@@ -105,6 +122,7 @@ LIMIT_RANGE = "Invalid query parameter limit: must be between 1 and 100"
 QUERY_UNPARSABLE = "Invalid query parameter {}: unable to parse its value"
 INVALID_CURSOR = "Invalid query parameter cursor: unknown cursor"
 UNKNOWN_VERSION = "Unknown API version: {}"
+INVALID_REFRESH = "Missing or invalid refresh token."
 INVALID_UUID = "Invalid UUID string: {}"
 GRANT_TYPE = "This endpoint only supports the 'client_credentials' value."
 ASSERTION_TYPE = ("This endpoint only supports the 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' "
@@ -113,7 +131,7 @@ UNKNOWN_CLIENT = "Unknown OAuth client: the client assertion's iss must be the O
 
 # Failures that are not Nabla's own documented errors: the HTTP status is the code.
 GENERIC = {
-    404: ("NOT_FOUND", "The requested endpoint was not found."),
+    404: (EndpointNotFound.name, EndpointNotFound.message),
     405: ("METHOD_NOT_ALLOWED", "The method is not allowed for the requested endpoint."),
     413: ("PAYLOAD_TOO_LARGE", "The request body is too large."),
     500: ("INTERNAL_SERVER_ERROR", "An unexpected error occurred."),
@@ -145,7 +163,11 @@ def render_error(error):
         code = status
         if status == 429:  # a forced 429 is Nabla's documented quota error
             code, name, message = RateLimited.code, RateLimited.name, RateLimited.message
-    body = {"message": message, "code": code, "name": name, "trace_id": trace_id()}
+    trace = trace_id()
+    # the documented member, then the two a real client recorded from the live API (Nabla: "clients
+    # must tolerate extra fields", so both kinds of client read what they expect)
+    body = {"message": message, "code": code, "name": name, "trace_id": trace, "traceId": trace,
+            "debuggingHints": []}
     response = current_app.json.response(body)
     response.status_code = status
     response.headers.extend(headers)
@@ -159,6 +181,8 @@ class NablaErrorSchema(Schema):
     code = fields.Integer(required=True, metadata={"example": EntityNotFound.code})
     name = fields.String(required=True, metadata={"example": EntityNotFound.name})
     trace_id = fields.String(metadata={"example": "projects/xxxxx/traces/abcd123456789xyz"})
+    traceId = fields.String(metadata={"description": "trace_id again, as the live API was recorded naming it"})
+    debuggingHints = fields.List(fields.String(), metadata={"description": "Recorded from the live API: []"})
 
 
 class NablaApi(VendorApi):

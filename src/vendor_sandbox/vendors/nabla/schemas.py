@@ -183,3 +183,8 @@ class SessionTokensSchema(Schema):
     access_token = fields.String(required=True)
     refresh_token = fields.String(required=True)
 
+
+class RefreshRequestSchema(BodySchema):
+    refresh_token = StrictString(required=True, metadata={
+        "description": "The refresh token of the user's session (from jwt/authenticate or a refresh)."})
+

@@ -7,7 +7,7 @@ from .errors import InvalidClient, InvalidGrant, JwtExpired, Unauthorized
 
 ASSERTION_WINDOW = 300  # exp at most 5 minutes ahead; iat within 5 minutes of exp
 SERVER_TOKEN_TTL = 3600
-USER_ACCESS_TTL = 3600
+USER_ACCESS_TTL = 300  # the User API's own words: "Access tokens have a short lifespan of 5 minutes"
 USER_REFRESH_TTL = 30 * 24 * 3600
 ISSUER = "vendor-sandbox/nabla"
 # the claims PyJWT would check against the wall clock: we check them against source.now()

@@ -1,8 +1,7 @@
 """Welkin's rules: tenants (isolated worlds) with instances, API clients, users and their
 roles, security policies, regions and territories.
 
-Not emulated: deleting users and the full-replace PUT of the legacy admin API, user invitations
-(users stay PROVISIONED until the fixtures say otherwise), application-access editing, patients.
+Not emulated: user invitations (users stay PROVISIONED until the fixtures say otherwise), patients.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -10,6 +9,7 @@ from itertools import chain
 
 from ...ids import iso_millis
 from . import clients, records
+from .assignments import Assignments
 from .errors import (
     NOT_PROVISIONED,
     AccessRestricted,
@@ -26,12 +26,13 @@ USER_PROVISION = "USER_PROVISION"
 USER_ATTRIBUTES = "USER_ATTRIBUTES"
 USER_SECURITY = "USER_SECURITY"
 USER_REGIONS = "USER_REGIONS"
+USER_DELETE = "USER_DELETE"
 # what Admin Access -> User Attributes may change once a user has left PROVISIONED
 ATTRIBUTE_FIELDS = frozenset({"credentials", "timezone", "locale", "customUserAttributes"})
 FAKE_EPOCH = datetime(2023, 1, 1, tzinfo=UTC)
 
 
-class WelkinBackend:
+class WelkinBackend(Assignments):
     def __init__(self, state, source, seed, settings):
         self._source = source
         self._tenants = state.collection("tenants")
@@ -173,126 +174,24 @@ class WelkinBackend:
             roles = [r for r in user["roles"] if r is not primary]
             updated["roles"] = [*roles, records.role_entry(role, instance, True, at)]
         updated["updatedAt"] = at
+        updated["updatedByName"] = caller.client_name
         self._put(updated)
         for unique, value in released(user):
             self._users.release(unique, value)
         return updated
 
-    # ---- policies, roles, territories --------------------------------------------------
+    def replace_user(self, caller, tenant, user_id, body):
+        """The legacy full update (PUT): what the body leaves out is unset or back to its default,
+        under the same rules as a PATCH."""
+        changes = {**dict.fromkeys(records.PROFILE_FIELDS), **records.SETTINGS_DEFAULTS, **body}
+        return self.update_user(caller, tenant, user_id, changes)
 
-    def set_policies(self, tenant, instance, user_id, names):
-        """Replace the user's security policies in `instance`."""
+    def delete_user(self, tenant, user_id):
+        """Gone for good: reads are 404 and its username and e-mail are free again."""
         user = self.get_user(tenant, user_id)
-        catalogue = self._tenants.get(tenant)["policies"]
-        unknown = [
-            InvalidField(f"policies[{i}]", f"Security policy doesn't exist: {name}")
-            for i, name in enumerate(names)
-            if name not in catalogue
-        ]
-        if unknown:
-            raise ValidationFailed(unknown)
-        at = self._now()
-        kept = {p["permissionName"]: p for p in user["policies"] if p["instanceName"] == instance}
-        policies = [p for p in user["policies"] if p["instanceName"] != instance]
-        policies += [
-            kept.get(name) or records.policy_entry(name, instance, at) for name in dict.fromkeys(names)
-        ]
-        updated = {**user, "policies": policies, "permissionSet": {**user["permissionSet"], "updatedAt": at}}
-        self._put(updated)
-        return updated
-
-    def get_permissions(self, tenant, user_id):
-        return records.permissions_view(self.get_user(tenant, user_id))
-
-    def put_permissions(self, tenant, user_id, permissions):
-        """The legacy user-permissions PUT: replaces every role and policy, all instances."""
-        user = self.get_user(tenant, user_id)
-        catalogue = self._tenants.get(tenant)
-        errors = []
-        for i, p in enumerate(permissions):
-            kind = "roles" if p["type"] == "SECURITY_ROLE" else "policies"
-            label = "Security role" if kind == "roles" else "Security policy"
-            if p["instanceName"] not in catalogue["instances"]:
-                errors.append(
-                    InvalidField(
-                        f"permissions[{i}].instanceName", f"Instance doesn't exist: {p['instanceName']}"
-                    )
-                )
-            if p["permissionName"] not in catalogue[kind]:
-                errors.append(
-                    InvalidField(
-                        f"permissions[{i}].permissionName", f"{label} doesn't exist: {p['permissionName']}"
-                    )
-                )
-        if errors:
-            raise ValidationFailed(errors)
-        at = self._now()
-        roles = [
-            records.role_entry(p["permissionName"], p["instanceName"], p.get("primaryRole", False), at)
-            for p in permissions
-            if p["type"] == "SECURITY_ROLE"
-        ]
-        policies = [
-            records.policy_entry(p["permissionName"], p["instanceName"], at, p.get("effectiveDate"))
-            for p in permissions
-            if p["type"] == "SECURITY_POLICY"
-        ]
-        updated = {
-            **user,
-            "roles": roles,
-            "policies": policies,
-            "permissionSet": {**user["permissionSet"], "updatedAt": at},
-        }
-        self._put(updated)
-        return records.permissions_view(updated)
-
-    def get_territories(self, tenant, user_id, instance=None):
-        return records.territories_view(self.get_user(tenant, user_id), instance)
-
-    def set_territories(self, caller, tenant, user_id, regions, instance=None):
-        """Replace the user's regions in `instance` (new API) or in every instance (legacy PUT)."""
-        user = self.get_user(tenant, user_id)
-        catalogue = self._tenants.get(tenant)
-        errors = []
-        for i, region in enumerate(regions):
-            name = region.get("instanceName")
-            if name is not None and name not in catalogue["instances"]:
-                errors.append(
-                    InvalidField(f"territories[{i}].instanceName", f"Instance doesn't exist: {name}")
-                )
-            known = catalogue["regions"].get(region["name"])
-            if known is None:
-                errors.append(
-                    InvalidField(f"territories[{i}].name", f"Region doesn't exist: {region['name']}")
-                )
-                continue
-            errors += [
-                InvalidField(
-                    f"territories[{i}].territories[{j}]",
-                    f"Territory doesn't exist in region {region['name']}: {t}",
-                )
-                for j, t in enumerate(region["territories"])
-                if t not in known
-            ]
-        if errors:
-            raise ValidationFailed(errors)
-        at, by = self._now(), caller.client_id
-        previous = {(t["instanceName"], t["name"]): t for t in user["territories"]}
-        kept = [t for t in user["territories"] if instance is not None and t["instanceName"] != instance]
-        for region in regions:
-            where = instance or region["instanceName"]
-            entry = records.territory_entry(region["name"], region["territories"], where, at, by)
-            old = previous.get((where, region["name"]))
-            if old:
-                entry.update(createdAt=old["createdAt"], createdBy=old["createdBy"])
-            kept = [t for t in kept if (t["instanceName"], t["name"]) != (where, region["name"])] + [entry]
-        updated = {
-            **user,
-            "territories": kept,
-            "territorySet": {**user["territorySet"], "updatedAt": at, "updatedBy": by},
-        }
-        self._put(updated)
-        return records.territories_view(updated, instance)
+        self._users.delete(_key(tenant, user_id))
+        for unique in ("username", "email"):
+            self._users.release(unique, _unique(tenant, user[unique]))
 
     # ---- sandbox -----------------------------------------------------------------------
 

@@ -1,14 +1,16 @@
 """The legacy admin routes that existing client libraries still call, on the same state."""
 
-from flask import g
+from flask import current_app, g
 from flask.views import MethodView
 
 from ...store import get_backend
 from .auth import authenticate, requires
-from .backend import USER_ATTRIBUTES, USER_PROVISION, USER_REGIONS, USER_SECURITY
+from .backend import USER_ATTRIBUTES, USER_DELETE, USER_PROVISION, USER_REGIONS, USER_SECURITY
 from .http import WelkinBlueprint
 from .pagination import UserListQuerySchema, UserListSchema
 from .schemas import (
+    AccessDocumentSchema,
+    ApplicationAccessUpdateSchema,
     LegacyPermissionsSchema,
     LegacyTerritoriesSchema,
     LegacyUserCreateSchema,
@@ -18,6 +20,17 @@ from .schemas import (
     UserSchema,
     UserTerritoriesSchema,
 )
+
+# the legacy docs' user record example (create, read, PATCH and PUT all show it)
+LEGACY_DOCS_USER = {
+    "username": "johndoe",
+    "email": "j.doe@email.com",
+    "phone": "+15552009845",
+    "timezone": "America/Los_Angeles",
+    "firstName": "John",
+    "lastName": "Doe",
+    "credentials": "MD",
+}
 
 blp = WelkinBlueprint(
     "welkin-admin",
@@ -76,6 +89,58 @@ class AdminUsersById(MethodView):
         """
         found = backend().find_user(tenant, user, by_id=query.get("type") == "ID")
         return backend().update_user(g.welkin_caller, tenant, found["id"], changes)
+
+    @blp.arguments(UserLookupQuerySchema, location="query")
+    @blp.arguments(LegacyUserCreateSchema, example=LEGACY_DOCS_USER)
+    @blp.response(200, UserSchema)
+    @blp.errors(400, 401, 403, 404)
+    @requires(USER_PROVISION, USER_ATTRIBUTES)
+    def put(self, query, body, tenant, user):
+        """Update user record, full (legacy)
+
+        Replaces the editable fields: what the body leaves out is unset. By username, or by UUID
+        with `type=ID`.
+        """
+        found = backend().find_user(tenant, user, by_id=query.get("type") == "ID")
+        return backend().replace_user(g.welkin_caller, tenant, found["id"], body)
+
+    @blp.arguments(UserLookupQuerySchema, location="query")
+    @blp.response(204)
+    @blp.errors(401, 403, 404)
+    @requires(USER_DELETE)
+    def delete(self, query, tenant, user):
+        """Delete user record (legacy)
+
+        Needs the Admin Access to delete users: without it, 403 ACCESS_FOR_API_CLIENT_RESTRICTED
+        (as recorded). By username, or by UUID with `type=ID`.
+        """
+        found = backend().find_user(tenant, user, by_id=query.get("type") == "ID")
+        backend().delete_user(tenant, found["id"])
+        # recorded: Welkin's 204 has no body and no Content-Type
+        response = current_app.response_class(status=204)
+        del response.headers["Content-Type"]
+        return response
+
+
+@blp.route("/<tenant>/admin/application-accesses/<userId>")
+class AdminApplicationAccesses(MethodView):
+    @blp.response(200, AccessDocumentSchema)
+    @blp.errors(401, 403, 404)
+    def get(self, tenant, userId):  # noqa: N803
+        """Read application access (legacy)
+
+        The user's access to the admin portal, security audit and each instance's care portal,
+        designer and data audit.
+        """
+        return backend().get_application_access(tenant, userId)
+
+    @blp.arguments(ApplicationAccessUpdateSchema)
+    @blp.response(200, AccessDocumentSchema)
+    @blp.errors(400, 401, 403, 404)
+    @requires(USER_SECURITY)
+    def put(self, body, tenant, userId):  # noqa: N803
+        """Create or replace application access (legacy)"""
+        return backend().put_application_access(tenant, userId, body)
 
 
 @blp.route("/<tenant>/admin/user-permissions/<userId>")

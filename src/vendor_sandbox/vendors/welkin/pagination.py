@@ -64,7 +64,7 @@ class UserListQuerySchema(WelkinSchema):
         )
     )
     seatAssigned = _query_flag("Only users with (true) or without (false) a seat")
-    includeDeleted = _query_flag("Users are never deleted in the sandbox")
+    includeDeleted = _query_flag("Deleted users are gone for good in the sandbox: changes nothing")
     sort = fields.String(metadata={"description": "field,asc|desc (e.g. createdAt,desc)"})
 
 

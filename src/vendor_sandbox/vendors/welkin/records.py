@@ -1,5 +1,10 @@
 """The recorded user record and its parts: roles, policies, territories, application access."""
 
+# recorded on reads of users someone has edited (`updatedByName`) or created by name
+BY_NAMES = ("createdByName", "updatedByName")
+ACCESS_FIELDS = (
+    "instanceId", "instanceName", "instanceDescription", "workshopAccessEnabled", "auditDataAccessEnabled"
+)
 PROFILE_FIELDS = ("firstName", "lastName", "phone", "timezone", "credentials", "locale")
 SETTINGS_DEFAULTS = {
     "seats": [],
@@ -71,7 +76,11 @@ def from_fixture(fixture, instances, ids, shared=None):
     equal to an earlier record's are that record's objects, not copies.
     """
     shared = {} if shared is None else shared
-    seats, accesses = tuple(fixture.get("seats", ())), tuple(fixture.get("instanceAccesses", ()))
+    # an access is an instance name, or {"name", "workshopAccessEnabled", "auditDataAccessEnabled"}
+    accesses = tuple(
+        a if isinstance(a, str) else tuple(sorted(a.items())) for a in fixture.get("instanceAccesses", ())
+    )
+    seats = tuple(fixture.get("seats", ()))
     at, updated = fixture["createdAt"], fixture.get("updatedAt", fixture["createdAt"])
     body = {
         name: value for name, value in fixture.items() if name in PROFILE_FIELDS or name in SETTINGS_DEFAULTS
@@ -92,7 +101,8 @@ def from_fixture(fixture, instances, ids, shared=None):
             ]
             or _EMPTY_LIST,
             "policies": [
-                policy_entry(p["permissionName"], p["instanceName"], at) for p in fixture.get("policies", ())
+                policy_entry(p["permissionName"], p["instanceName"], at, p.get("effectiveDate"))
+                for p in fixture.get("policies", ())
             ]
             or _EMPTY_LIST,
             "territories": [
@@ -110,14 +120,28 @@ def from_fixture(fixture, instances, ids, shared=None):
     )
     user["applicationAccess"] = {
         **user["applicationAccess"],
+        "id": fixture.get("applicationAccessId", user["applicationAccess"]["id"]),
         "adminAccessEnabled": fixture.get("adminAccessEnabled", False),
+        "auditSecurityAccessEnabled": fixture.get("auditSecurityAccessEnabled", False),
         "instanceAccesses": _reuse(
             shared,
             ("instanceAccesses", fixture["tenant"], accesses),
-            lambda: [instance_access(instances[name]) for name in accesses] or _EMPTY_LIST,
+            lambda: [_fixture_access(instances, a) for a in accesses] or _EMPTY_LIST,
         ),
     }
+    # the legacy docs show these documents' own ids and dates
+    for part in ("permissionSet", "territorySet"):
+        if part in fixture:
+            user[part] = {**user[part], **fixture[part]}
+    user.update({name: fixture[name] for name in BY_NAMES if name in fixture})
     return user
+
+
+def _fixture_access(instances, access):
+    if isinstance(access, str):
+        return instance_access(instances[access])
+    flags = dict(access)
+    return instance_access(instances[flags.pop("name")], **flags)
 
 
 def _reuse(shared, key, build):
@@ -127,14 +151,26 @@ def _reuse(shared, key, build):
     return found
 
 
-def instance_access(instance):
+def instance_access(instance, workshopAccessEnabled=False, auditDataAccessEnabled=False):  # noqa: N803
     return {
         "instanceId": instance["id"],
         "instanceName": instance["name"],
         "instanceDescription": instance.get("description", ""),
         "userEmailWithInstanceDomain": None,
-        "workshopAccessEnabled": False,
-        "auditDataAccessEnabled": False,
+        "workshopAccessEnabled": workshopAccessEnabled,
+        "auditDataAccessEnabled": auditDataAccessEnabled,
+    }
+
+
+def application_access_view(user):
+    """The legacy application-accesses document: the user's access without its dates."""
+    access = user["applicationAccess"]
+    return {
+        "id": access["id"],
+        "userId": user["id"],
+        "adminAccessEnabled": access["adminAccessEnabled"],
+        "auditSecurityAccessEnabled": access["auditSecurityAccessEnabled"],
+        "instanceAccesses": [{k: a[k] for k in ACCESS_FIELDS} for a in access["instanceAccesses"]],
     }
 
 
@@ -188,8 +224,13 @@ def territories_view(user, instance=None):
     }
 
 
+def permission_key(entry):
+    return entry["type"], entry["permissionName"], entry["instanceName"]
+
+
 def permissions_view(user):
-    """The user-permissions document: roles first, then policies."""
+    """The user-permissions document: roles first, then policies, unless a PUT gave an order (the
+    docs' PUT answers its permissions in the order it sent them)."""
     meta = user["permissionSet"]
     permissions = [
         {k: r[k] for k in ("permissionName", "instanceName", "type", "primaryRole")} for r in user["roles"]
@@ -198,6 +239,9 @@ def permissions_view(user):
         {k: p[k] for k in ("permissionName", "instanceName", "type", "effectiveDate") if k in p}
         for p in user["policies"]
     ]
+    order = {key: i for i, key in enumerate(map(tuple, meta.get("order", ())))}
+    if order:
+        permissions.sort(key=lambda p: order.get(permission_key(p), len(order)))
     return {
         "id": meta["id"],
         "createdAt": meta["createdAt"],

@@ -26,13 +26,14 @@ auth_blp = WelkinBlueprint(
     "welkin-auth", __name__, url_prefix="/welkin", description="Tokens for API clients (valid 1 hour)",
     path_examples={"tenant": "gh", "client": "VBOPNRYRWJIP"},
 )
-# the current docs' examples: POST /acme-health/live/users, PUT .../users/user-uuid/policies
+# the current docs' examples: POST /acme-health/live/users, PUT .../users/user-uuid/policies, with
+# the real id of the fixture user that stands for the docs' placeholder `user-uuid`
 blp = WelkinBlueprint(
     "welkin-users",
     __name__,
     url_prefix="/welkin",
     description="Care team users of one instance, their policies and territories",
-    path_examples={"tenant": "acme-health", "instance": "live", "userId": "user-uuid"},
+    path_examples={"tenant": "acme-health", "instance": "live", "userId": "4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35"},
 )
 blp.before_request(authenticate)
 

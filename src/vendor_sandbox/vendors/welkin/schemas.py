@@ -43,7 +43,8 @@ def text(required=False, nullable=None, validators=(), **kwargs):
 
 def flag(**kwargs):
     return fields.Boolean(
-        error_messages={"invalid": "must be a boolean", "null": "must not be null"}, **kwargs
+        error_messages={"invalid": "must be a boolean", "null": "must not be null", "required": "must not be null"},
+        **kwargs,
     )
 
 
@@ -220,6 +221,24 @@ class LegacyPermissionsSchema(WelkinSchema):
     )
 
 
+class InstanceAccessAssignmentSchema(WelkinSchema):
+    instanceName = text(required=True, metadata={"example": "stage"})
+    workshopAccessEnabled = flag(required=True, metadata={"description": "Designer access"})
+    auditDataAccessEnabled = flag(required=True, metadata={"description": "Data audit access in admin"})
+
+
+class ApplicationAccessUpdateSchema(WelkinSchema):
+    """The legacy application-accesses PUT: every member required (the docs' table)."""
+
+    adminAccessEnabled = flag(required=True, metadata={"description": "Access to the admin portal"})
+    auditSecurityAccessEnabled = flag(required=True, metadata={"description": "Access to security audit"})
+    instanceAccesses = fields.List(
+        fields.Nested(InstanceAccessAssignmentSchema),
+        required=True,
+        error_messages={"required": "must not be null", "null": "must not be null", "invalid": "must be an array"},
+    )
+
+
 class UserLookupQuerySchema(WelkinSchema):
     type = fields.String(metadata={"description": "ID: the path holds the user's UUID, else its username"})
 
@@ -286,7 +305,10 @@ class UserSchema(Schema):
     seats = fields.List(fields.String())
     seatAssignAllowed = fields.Boolean()
     applicationAccess = fields.Nested(ApplicationAccessSchema)
-    # a UUID, except the docs' own example user, whose id is literally "user-uuid"
+    # present once someone is named as its creator or editor (an API client by its name)
+    createdByName = fields.String()
+    updatedByName = fields.String()
+    # always a UUID (clients parse it): the docs' placeholder `user-uuid` stands for one
     id = fields.String(metadata={"example": "5d6addf9-e07c-499e-bc80-5995c84b67c1"})
     username = fields.String()
     email = fields.String()
@@ -325,6 +347,21 @@ class UserTerritoriesSchema(Schema):
     updatedBy = fields.String()
     userId = fields.String()
     territories = fields.List(fields.Nested(RegionSchema))
+
+
+class AccessEntrySchema(InstanceAccessSchema):
+    class Meta:
+        exclude = ("userEmailWithInstanceDomain",)
+
+
+class AccessDocumentSchema(Schema):
+    """GET/PUT admin/application-accesses/{userId}: the docs' document, without dates."""
+
+    id = fields.String()
+    userId = fields.String()
+    adminAccessEnabled = fields.Boolean()
+    auditSecurityAccessEnabled = fields.Boolean()
+    instanceAccesses = fields.List(fields.Nested(AccessEntrySchema))
 
 
 class PermissionSchema(Schema):
