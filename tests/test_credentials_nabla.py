@@ -141,9 +141,9 @@ def test_a_jwks_url_on_loopback_is_fetched_when_an_assertion_is_checked(server, 
                                                       "client_assertion_type": JWT_BEARER,
                                                       "client_assertion": stale}, timeout=10)
     assert refused.status_code == 401
-    assert {k: v for k, v in refused.json().items() if k != "trace_id"} == {
+    assert {k: v for k, v in refused.json().items() if k not in ("trace_id", "traceId")} == {
         "message": "Unable to find the client assertion's key in the OAuth client's JWKS.", "code": 401,
-        "name": "invalid_client"}
+        "name": "invalid_client", "debuggingHints": []}
     assert [entry[2] for entry in journal(server, a)] == [200, 200, 200, 401]
 
 
@@ -167,9 +167,9 @@ def test_a_jwks_that_cannot_give_the_key_is_invalid_client(server, fresh, broken
         if broken != "unreachable":
             served.close()
     assert response.status_code == 401
-    assert {k: v for k, v in response.json().items() if k != "trace_id"} == {
+    assert {k: v for k, v in response.json().items() if k not in ("trace_id", "traceId")} == {
         "message": "Unable to find the client assertion's key in the OAuth client's JWKS.", "code": 401,
-        "name": "invalid_client"}
+        "name": "invalid_client", "debuggingHints": []}
 
 
 @pytest.mark.parametrize("url", ["http://example.com/jwks.json", "https://10.0.0.1/jwks", "ftp://127.0.0.1/jwks",

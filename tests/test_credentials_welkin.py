@@ -76,7 +76,7 @@ def test_instances_and_permissions_are_those_asked_for(server, fresh):
 def test_an_existing_client_name_and_secret_are_registered_as_they_are(server, fresh):
     a = fresh()
     entry = mint(server, a, vendor="welkin", tenant="gh", apiClient="MYCLIENTNAME", secret="+}my{dotenv%secret")
-    assert entry == {"name": "Minted client (gh)", "tenant": "gh", "instances": ["sb-demo", "stage"],
+    assert entry == {"name": "Minted client (gh)", "tenant": "gh", "instances": ["sb-demo", "stage", "live"],
                      "apiClient": "MYCLIENTNAME", "secret": "+}my{dotenv%secret"}
     seen = sorted(u.username for u in client(server, entry, instance="sb-demo").Users().get())
     assert journal(server, a) == [("POST", "/welkin/gh/admin/api_clients/MYCLIENTNAME", 200),
