@@ -5,7 +5,7 @@ from types import FunctionType
 from flask import Flask
 from werkzeug.routing import Rule
 
-from . import control, errors, limits, store
+from . import control, errors, limits, settings, store
 from .urls import ADDED_PREFIX
 from .config import DefaultConfig
 from .ids import Clock
@@ -72,6 +72,7 @@ def create_app(config=None):
 
     seeds = Seeds(VENDORS, seed=app.config["SEED"], fixtures_dir=app.config["FIXTURES_DIR"],
                   fake_users=int(app.config["FAKE_USERS"]))
+    settings.check_process_settings(app.config)
     clock = Clock(app.config["FROZEN_CLOCK"])
     store.init_app(app, store.Store(VENDORS, seeds, clock, seed=app.config["SEED"],
                                     outbox_size=int(app.config["OUTBOX_SIZE"]),

@@ -6,7 +6,7 @@ from marshmallow import fields
 from ...api import Schema, VendorApi
 from ...errors import SandboxError, VendorError, describe
 from ...ids import iso_millis
-from ...store import get_store
+from ...store import current_clock
 
 # Recorded on every real Welkin response (vendor notes, part 2.8).
 HEADERS = {
@@ -205,7 +205,7 @@ def _request_uri():
 
 
 def _now():
-    return iso_millis(get_store().clock.now())
+    return iso_millis(current_clock().now())
 
 
 class WelkinErrorSchema(Schema):
