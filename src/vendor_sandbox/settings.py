@@ -37,9 +37,12 @@ def _integer(low, high):
 
 
 def _version(value):
-    if not isinstance(value, str) or not _DATE_RE.fullmatch(value):
-        raise ValueError("YYYY-MM-DD")
-    date.fromisoformat(value)  # a real day: 2025-02-30 is refused here, not by the first request
+    try:
+        # a real day: 2025-02-30 is refused here, not by the namespace's next request
+        if not isinstance(value, str) or not _DATE_RE.fullmatch(value) or not date.fromisoformat(value):
+            raise ValueError
+    except ValueError:
+        raise ValueError("a date, YYYY-MM-DD") from None
     return value
 
 
