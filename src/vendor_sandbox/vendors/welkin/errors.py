@@ -15,12 +15,7 @@ HEADERS = {
     "Expires": "0",
     "X-Content-Type-Options": "nosniff",
     "X-XSS-Protection": "1; mode=block",
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": "GET, POST, PUT, DELETE, PATCH, OPTIONS",
-    "Access-Control-Allow-Headers": "authorization, content-type, xsrf-token, security-role",
-    "Access-Control-Expose-Headers": "xsrf-token",
-    "Access-Control-Max-Age": "3600",
-}
+}  # and the Access-Control-* ones: CORS in __init__.py
 
 
 class WelkinError(VendorError):
