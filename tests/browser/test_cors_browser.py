@@ -7,8 +7,8 @@ import time
 import jwt
 import pytest
 
-from ..live import LiveServer, console_script
-from .test_dashboard_browser import browser  # noqa: F401 (the fixture: Debian's Chromium under Playwright)
+# the fixtures: Debian's Chromium under Playwright, and a server without an admin token
+from .test_dashboard_browser import browser, server  # noqa: F401
 
 NABLA_TOKEN = "/nabla/v1/core/server/oauth/token"
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
@@ -22,17 +22,8 @@ FETCH = """async ([url, init]) => {
 }"""
 
 
-@pytest.fixture(scope="module")
-def server():
-    live = LiveServer([*console_script(), "serve", "--threads", "4"], env={"SANDBOX_ADMIN_TOKEN": ""})
-    try:
-        yield live.wait_ready()
-    finally:
-        live.stop()
-
-
 @pytest.fixture
-def page(browser, server):  # noqa: F811
+def page(browser, server):  # noqa: F811 (the imported fixtures)
     page = browser.new_page()
     # the page's origin is http://localhost:PORT; it calls http://127.0.0.1:PORT, another origin
     page.goto(f"http://localhost:{server.port}/_sandbox/health")
@@ -44,7 +35,7 @@ def call(page, url, method="GET", headers=None, body=None):
     return page.evaluate(FETCH, [url, {"method": method, "headers": headers or {}, "body": body}])
 
 
-def test_a_page_gets_a_nabla_token_as_the_sample_web_app_does(page, server):
+def test_a_page_gets_a_nabla_token_as_the_sample_web_app_does(page, server):  # noqa: F811
     creds = server.request("GET", "/_sandbox/credentials")[2]["nabla"]
     client = next(c for c in creds if c["name"].startswith("Example Health"))
     now = int(time.time())
@@ -59,13 +50,13 @@ def test_a_page_gets_a_nabla_token_as_the_sample_web_app_does(page, server):
     assert got.get("status") == 200, got
 
 
-def test_a_page_gets_a_welkin_token(page, server):
+def test_a_page_gets_a_welkin_token(page, server):  # noqa: F811
     got = call(page, server.url + "/welkin/auth/token", "POST", {"Content-Type": "application/json"},
                '{"apiClient": "your-api-client-key", "secret": "your-api-client-secret"}')
     assert got.get("status") == 200, got
 
 
-def test_the_browser_refuses_a_page_calling_hipp_or_the_control_plane(page, server):
+def test_the_browser_refuses_a_page_calling_hipp_or_the_control_plane(page, server):  # noqa: F811
     for url, headers in ((server.url + "/hipp/api/v1/users", {"Authorization": "Bearer your-api-key"}),
                          (server.url + "/_sandbox/health", {})):
         got = call(page, url, headers=headers)
