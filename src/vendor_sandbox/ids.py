@@ -25,11 +25,6 @@ class Clock:
     def frozen(self):
         return self._frozen is not None or (self._base is not None and self._base.frozen)
 
-    @property
-    def moved(self):
-        """Frozen here, not by the base: `unfreeze` gives the base's time back."""
-        return self._frozen is not None
-
     def now(self):
         # one attribute read, no lock: every id, timestamp and token check calls this
         frozen = self._frozen

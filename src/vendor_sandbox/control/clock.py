@@ -1,10 +1,9 @@
-"""/_sandbox/clock and /_sandbox/settings: the time and the settings of one namespace."""
+"""/_sandbox/clock: the time of one namespace."""
 
 from datetime import timedelta
 
 from flask import request
 
-from .. import settings
 from ..errors import SandboxError
 from ..ids import iso_millis
 from ..store import current_namespace
@@ -55,19 +54,3 @@ def _clock_document():
 
 def _invalid_clock(message):
     return SandboxError(400, "invalid_clock", message)
-
-
-@blp.get("/settings")
-def get_settings():
-    """This namespace's settings: its own values, else the process's (SANDBOX_*)."""
-    namespace = current_namespace()
-    return {"namespace": namespace.name, **settings.document(namespace.settings)}
-
-
-@blp.patch("/settings")
-def patch_settings():
-    """Change settings of this namespace only (a JSON merge patch: null gives the process value back);
-    they apply from its next request on."""
-    namespace = current_namespace()
-    settings.patch(namespace.settings, request.get_json(silent=True))
-    return {"namespace": namespace.name, **settings.document(namespace.settings)}
