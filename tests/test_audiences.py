@@ -9,6 +9,7 @@ import pytest
 from authlib.integrations.requests_client import OAuth2Session
 
 from vendor_sandbox import create_app
+from vendor_sandbox.urls import UrlSet
 
 from .live import LiveServer, console_script
 
@@ -148,3 +149,19 @@ def test_welkin_token_endpoint_takes_no_audience_and_answers_on_the_root_mount()
             assert (status, sorted(body)) == (200, ["expiresAt", "token"]), body
     finally:
         live.stop()
+
+
+@pytest.mark.parametrize(("written", "same_as"), [
+    ("HTTPS://US.API.NABLA.COM:443" + NABLA_PATH, "https://us.api.nabla.com" + NABLA_PATH),
+    ("http://[::1]:80/zus", "http://[::1]/zus"),
+    ("http://Sandbox.Local:8080/zus", "http://sandbox.local:8080/zus"),
+])
+def test_urls_compare_as_urls(written, same_as):
+    assert written in UrlSet([same_as])
+    assert same_as in UrlSet([written])
+
+
+@pytest.mark.parametrize("other", ["http://sandbox.local:8081/zus", "https://sandbox.local:8080/zus",
+                                   "http://sandbox.local:8080/ZUS", "http://sandbox.local:port/zus", "zus", 5, None])
+def test_other_urls_are_other(other):
+    assert other not in UrlSet(["http://sandbox.local:8080/zus"])
