@@ -3,6 +3,7 @@ settings (SANDBOX_*) everywhere else, from the namespace's next request on."""
 
 import itertools
 import time
+from datetime import UTC, datetime
 
 import jwt
 import pytest
@@ -214,3 +215,26 @@ def test_settings_need_the_admin_token_when_one_is_set():
                             headers={"X-Sandbox-Admin-Token": "s3cret"})[0] == 200
     finally:
         live.stop()
+
+
+def test_two_namespaces_with_their_own_clocks_and_settings(server, ns):
+    changed, untouched = ns
+    assert server.request("POST", "/_sandbox/clock", {"set": "2031-05-06T07:08:09Z"}, headers=changed)[0] == 200
+    patch(server, changed, {"zus_tokens_per_hour": 1})
+    tokens = {}
+    for headers in ns:
+        status, _, body = zus_token(server, headers)
+        assert status == 200, body
+        tokens[headers["X-Sandbox-Namespace"]] = body["access_token"]
+    issued = {name: jwt.decode(token, options={"verify_signature": False})["iat"] for name, token in tokens.items()}
+    assert issued[changed["X-Sandbox-Namespace"]] == datetime(2031, 5, 6, 7, 8, 9, tzinfo=UTC).timestamp()
+    assert abs(issued[untouched["X-Sandbox-Namespace"]] - time.time()) < 120
+    assert zus_token(server, changed)[0] == 429
+    assert zus_token(server, untouched)[0] == 200
+    # an hour on the changed namespace's clock: its token expires there, the other's lives on
+    assert server.request("POST", "/_sandbox/clock", {"advance": 3600}, headers=changed)[0] == 200
+    for headers, status in ((changed, 401), (untouched, 200)):
+        token = tokens[headers["X-Sandbox-Namespace"]]
+        got = server.request("GET", "/zus/auth/roles", headers={**headers, "Authorization": f"Bearer {token}"})
+        assert got[0] == status, got[2]
+    assert zus_token(server, changed)[0] == 200  # and its hourly quota starts again
