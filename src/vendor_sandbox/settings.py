@@ -81,9 +81,17 @@ def per_organization(settings, key, organization, default):
     return default if value is None else value
 
 
+class Overlay(ChainMap):
+    """A namespace's settings: its own values (maps[0]) first, then the process's (maps[1])."""
+
+    def get(self, key, default=None):
+        # ChainMap's own get costs ~1.5 us (a generator over the maps); backends call this per request
+        own = self.maps[0]
+        return own[key] if key in own else self.maps[1].get(key, default)
+
+
 def overlay(process_settings):
-    """A namespace's settings: its own values first, then the process's."""
-    return ChainMap({}, process_settings)
+    return Overlay({}, process_settings)
 
 
 def document(settings):
