@@ -58,8 +58,9 @@ def add_cors_headers(response):
     if policy is None:
         return response
     preflight = req.method == "OPTIONS" and "Access-Control-Request-Method" in req.headers
-    for name, value in policy.headers(req.headers.get("Origin"), req.headers.get("Access-Control-Request-Headers"),
-                                      preflight).items():
+    headers = policy.headers(req.headers.get("Origin"), req.headers.get("Access-Control-Request-Headers"),
+                             preflight)
+    for name, value in headers.items():
         if name == "Vary":
             response.vary.add(value)
         else:

@@ -69,7 +69,7 @@ SETTINGS = {
     "nabla_pinned_version": ("NABLA_PINNED_VERSION", _per_organization(_version, "an API version"),
                              "the API version a Nabla organization is pinned to, for calls without one"),
     "nabla_rate_limit_per_minute": ("NABLA_RATE_LIMIT_PER_MINUTE",
-                                    _per_organization(_integer(0, 1_000_000), "requests per minute (0: none)"),
+                                    _per_organization(_integer(0, 10**6), "requests per minute (0: none)"),
                                     "a Nabla organization's Server API requests per minute"),
 }
 

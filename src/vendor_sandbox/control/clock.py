@@ -25,7 +25,8 @@ def move_clock():
     {"unfreeze": true} gives it the process clock (the wall clock, or --frozen-clock) back."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or len(body) != 1 or not set(body) <= MOVES:
-        raise _invalid_clock('give {"advance": seconds}, {"set": "2025-01-15T10:30:00Z"} or {"unfreeze": true}')
+        raise _invalid_clock('give {"advance": seconds}, {"set": "2025-01-15T10:30:00Z"} '
+                             'or {"unfreeze": true}')
     clock = current_namespace().clock
     try:
         if "advance" in body:

@@ -33,4 +33,5 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "CORS", "Backend", "blp", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "CORS", "Backend", "blp", "init_app",
+           "render_error"]

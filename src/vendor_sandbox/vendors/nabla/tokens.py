@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-
 from .errors import InvalidClient, InvalidGrant, JwtExpired, Unauthorized
 
 ASSERTION_WINDOW = 300  # exp at most 5 minutes ahead; iat within 5 minutes of exp

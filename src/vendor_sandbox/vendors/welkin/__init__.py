@@ -14,8 +14,8 @@ HOSTNAMES = ("api.welkinhealth.com", "api.live.welkincloud.io")
 OPTIONS_STATUS = 200  # Spring answers a CORS preflight 200, not 204
 # recorded on every real response, with or without an Origin (vendor notes, part 2.8)
 CORS = Policy(allow_origin="*", allow_methods="GET, POST, PUT, DELETE, PATCH, OPTIONS",
-              allow_headers="authorization, content-type, xsrf-token, security-role", expose_headers="xsrf-token",
-              max_age=3600, always=True)
+              allow_headers="authorization, content-type, xsrf-token, security-role",
+              expose_headers="xsrf-token", max_age=3600, always=True)
 SPEC = {
     "title": "Welkin Health API (vendor-sandbox)",
     "version": "1.0.0",

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-
 from ...ids import parse_instant
 from .errors import NotValidApiClientCredentials, NotValidJsonWebToken, TokenExpired, TooManyTokenRequests
 

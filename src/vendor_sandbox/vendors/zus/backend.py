@@ -51,7 +51,8 @@ class ZusBackend(Directory):
             raise ValueError(f"ZUS_ENVIRONMENT must be sandbox or production, not {self.environment!r}")
         self._source = source
         self._outbox = state.outbox
-        self._codecs = {name: TokenCodec(settings.get("SEED", 0), audience) for name, audience in AUDIENCES.items()}
+        self._codecs = {name: TokenCodec(settings.get("SEED", 0), audience)
+                        for name, audience in AUDIENCES.items()}
         self._builders = state.collection("builders")
         self._roles = state.collection("roles")
         self._users = state.collection("users")

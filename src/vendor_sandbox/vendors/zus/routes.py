@@ -150,7 +150,8 @@ class Token(MethodView):
         if basic and basic.type == "basic":
             params = {"client_id": basic.username, "client_secret": basic.password, **params}
         api_urls = reachable_urls("/zus", path="", trailing_slash=True)
-        return get_backend("zus").issue_token(params, api_urls), {"Cache-Control": "no-store", "Pragma": "no-cache"}
+        token = get_backend("zus").issue_token(params, api_urls)
+        return token, {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 @auth.route("/roles")
