@@ -6,11 +6,11 @@ from flask import Flask
 from werkzeug.routing import Rule
 
 from . import control, cors, errors, limits, settings, store
+from .urls import ADDED_PREFIX
 from .config import DefaultConfig
 from .ids import Clock
 from .seed import Seeds
 from .strictjson import StrictJSONProvider
-from .urls import ADDED_PREFIX
 from .vendors import VENDORS
 
 
