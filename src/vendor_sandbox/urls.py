@@ -47,6 +47,7 @@ def reachable_urls(prefix, path=None, trailing_slash=False):
     if req.environ.get(ADDED_PREFIX) == prefix or _mounted_at_root(prefix):
         mounts.add("")
     found = [root + mount + path for mount in mounts]
+    found.append(client_url(root + prefix + path))  # whatever a rewriting layer inserted, taken out
     if trailing_slash:
         found += [url + "/" for url in found if not url.endswith("/")]
     return UrlSet(found)
