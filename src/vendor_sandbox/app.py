@@ -5,7 +5,7 @@ from types import FunctionType
 from flask import Flask
 from werkzeug.routing import Rule
 
-from . import control, errors, limits, store
+from . import control, cors, errors, limits, settings, store
 from .urls import ADDED_PREFIX
 from .config import DefaultConfig
 from .ids import Clock
@@ -72,6 +72,7 @@ def create_app(config=None):
 
     seeds = Seeds(VENDORS, seed=app.config["SEED"], fixtures_dir=app.config["FIXTURES_DIR"],
                   fake_users=int(app.config["FAKE_USERS"]))
+    settings.check_process_settings(app.config)
     clock = Clock(app.config["FROZEN_CLOCK"])
     store.init_app(app, store.Store(VENDORS, seeds, clock, seed=app.config["SEED"],
                                     outbox_size=int(app.config["OUTBOX_SIZE"]),
@@ -80,6 +81,7 @@ def create_app(config=None):
     limits.init_app(app)  # before the control plane's hooks: an oversized request is never read
     app.extensions["vendor_sandbox.apis"] = {vendor.NAME: vendor.init_app(app) for vendor in VENDORS}
     control.init_app(app)
+    cors.init_app(app)  # after the journal's hook: Flask runs it first, so the journal sees its headers
     # last: replaces flask-smorest's app-wide HTTPException handler
     errors.init_app(app, VENDORS, control.render_error)
     if app.config["STATE_FILE"]:

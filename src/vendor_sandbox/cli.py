@@ -29,7 +29,8 @@ def cli():
               help="Folder of <vendor>/*.json fixtures [the packaged ones]")
 @click.option("--fake-users", type=click.IntRange(min=0), help="Faker users added per vendor [0]")
 @click.option("--threads", type=click.IntRange(min=1), help="Worker threads [8]")
-@click.option("--frozen-clock", help="Freeze time at this ISO-8601 instant")
+@click.option("--frozen-clock",
+              help="Freeze time at this ISO-8601 instant (in every namespace whose clock was not moved)")
 @click.option("--vendor", help="Also serve this vendor at / (for clients with hard-coded paths)")
 @click.option("--state", "state_file", type=click.Path(exists=True, dir_okay=False),
               help="Start the default namespace from a snapshot (GET /_sandbox/state)")

@@ -14,6 +14,10 @@ class DefaultConfig:
     JOURNAL_SIZE = 1000  # requests kept per namespace in the journal ring
     JOURNAL_BODY_LIMIT = 64 * 1024  # bytes of each request/response body the journal keeps
     ZUS_ENVIRONMENT = "sandbox"  # or "production": Zus sends no welcome e-mail there
+    ZUS_TOKENS_PER_HOUR = 200  # client-credentials tokens per app client per hour, then Zus's 429
+    # {organization id or "*": ...}; None: each organization's fixture values
+    NABLA_PINNED_VERSION = None  # the API version for calls that name none
+    NABLA_RATE_LIMIT_PER_MINUTE = None  # Server API requests per minute (0: no limit)
     MAX_CONTENT_LENGTH = 1024 * 1024  # larger request bodies get the vendor's 413
     MAX_HEADER_BYTES = 64 * 1024  # a longer URI (414) or larger headers (431) get the vendor's error
     STATE_MAX_CONTENT_LENGTH = 512 * 1024 * 1024  # PUT /_sandbox/state takes whole snapshots

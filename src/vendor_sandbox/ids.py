@@ -10,19 +10,27 @@ LOWER_ALNUM = string.ascii_lowercase + string.digits
 
 
 class Clock:
-    """Wall-clock UTC time, or a frozen instant that only `set`/`advance` move."""
+    """UTC time: a frozen instant that only `set`/`advance` move, else that of `base`.
 
-    def __init__(self, frozen_at=None):
+    The process clock has no base and follows the wall clock (or `--frozen-clock`); each
+    namespace's clock has the process clock as its base and follows it until it is moved.
+    """
+
+    def __init__(self, frozen_at=None, base=None):
         self._frozen = parse_instant(frozen_at) if frozen_at else None
+        self._base = base
         self._lock = threading.Lock()
 
     @property
     def frozen(self):
-        return self._frozen is not None
+        return self._frozen is not None or (self._base is not None and self._base.frozen)
 
     def now(self):
-        with self._lock:
-            return self._frozen or datetime.now(UTC)
+        # one attribute read, no lock: every id, timestamp and token check calls this
+        frozen = self._frozen
+        if frozen is not None:
+            return frozen
+        return self._base.now() if self._base is not None else datetime.now(UTC)
 
     def set(self, instant):
         with self._lock:
@@ -30,7 +38,11 @@ class Clock:
 
     def advance(self, delta):
         with self._lock:
-            self._frozen = (self._frozen or datetime.now(UTC)) + delta
+            self._frozen = self.now() + delta
+
+    def unfreeze(self):
+        with self._lock:
+            self._frozen = None
 
 
 class Source:
@@ -47,6 +59,11 @@ class Source:
 
     def now(self):
         return self.clock.now()
+
+    @staticmethod
+    def wall_now():
+        """The wall clock, whatever the sandbox clock says: what real clients sign with."""
+        return datetime.now(UTC)
 
     def uuid4(self):
         with self._lock:

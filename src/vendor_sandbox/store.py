@@ -10,9 +10,10 @@ from .collection import Collection
 from .errors import SandboxError
 from .faults import FaultRules
 from .heap import bulk_allocation
-from .ids import Source
+from .ids import Clock, Source
 from .journal import Journal
 from .outbox import Outbox, VendorOutbox
+from .settings import overlay
 
 NAMESPACE_HEADER = "X-Sandbox-Namespace"
 DEFAULT_NAMESPACE = "default"
@@ -58,7 +59,10 @@ class Namespace:
         self._backends = {}
         self._states = {}
         self._lock = threading.RLock()
-        self.outbox = Outbox(store.clock, store.outbox_size)
+        # its own clock and settings: moving or changing them touches no other namespace
+        self.clock = Clock(base=store.clock)
+        self.settings = overlay(store.settings)
+        self.outbox = Outbox(self.clock, store.outbox_size)
         self.journal = Journal(store.journal_size)
         self.faults = FaultRules(f"{store.seed}/{name}/faults")
 
@@ -71,7 +75,7 @@ class Namespace:
 
     def reset(self, vendor=None):
         """Back to the seeded state: one vendor (its data and messages) or everything,
-        journal and fault rules included."""
+        journal, fault rules, clock and settings included."""
         with self._lock:
             for name in [vendor] if vendor else list(self._store.vendors):
                 self._backends.pop(name, None)
@@ -81,14 +85,16 @@ class Namespace:
             if vendor is None:
                 self.journal.clear()
                 self.faults.clear()
+                self.clock.unfreeze()
+                self.settings.maps[0].clear()
 
     def fresh(self, vendor):
         """(backend, state) at the seeded state, not yet in use by this namespace."""
         store = self._store
-        source = Source(store.seed, self.name, vendor, store.clock)
+        source = Source(store.seed, self.name, vendor, self.clock)
         state = VendorState(VendorOutbox(self.outbox, vendor), base=store.template(vendor))
         state.collection(bindings.COLLECTION)  # so that a snapshot always has it to restore into
-        return store.vendors[vendor].Backend(state, source, store.seed_data(vendor), store.settings), state
+        return store.vendors[vendor].Backend(state, source, store.seed_data(vendor), self.settings), state
 
     def replace(self, backends, states, messages):
         """Swap in restored backends and outbox messages in one step (see control/state.py)."""
@@ -149,7 +155,8 @@ class Store:
                 template = self._templates.get(vendor)
                 if template is None:
                     template = VendorState()
-                    # "~" is no namespace's: the template's draws never repeat a namespace's
+                    # "~" is no namespace's: the template's draws never repeat a namespace's; the
+                    # process clock, never a namespace's: no namespace's moves show in the template
                     source = Source(self.seed, "~template", vendor, self.clock)
                     with bulk_allocation():
                         seed = self._seeds.with_volume(vendor)
@@ -234,6 +241,15 @@ def current_namespace():
     if namespace is None:
         namespace = ctx.sandbox_namespace = get_store().namespace(namespace_name())
     return namespace
+
+
+def current_clock():
+    """The clock of the current request's namespace; the process clock when the request names no
+    valid namespace (an error about that very name still carries a date)."""
+    try:
+        return current_namespace().clock
+    except SandboxError:
+        return get_store().clock
 
 
 def get_backend(vendor):

@@ -1,5 +1,8 @@
 """Namespaces end: deleted on request, or forgotten after SANDBOX_NAMESPACE_IDLE_SECONDS of the
-sandbox clock; either way they start again from the seed and leave nothing behind in the store."""
+process clock (--frozen-clock, else the wall clock); either way they start again from the seed
+and leave nothing behind in the store."""
+
+from datetime import timedelta
 
 from .conftest import NS, ClientHttp, create_app
 
@@ -22,8 +25,9 @@ def create(http, namespace):
     assert http.request("POST", "/hipp/api/v1/users", body=NEW_USER, headers={**HIPP, NS: namespace}).status == 200
 
 
-def advance(http, seconds):
-    assert http.request("POST", "/_sandbox/clock", body={"advance": seconds}).status == 200
+def advance(store, seconds):
+    """Time passes for the process: idleness is process time, which no namespace's clock moves."""
+    store.clock.advance(timedelta(seconds=seconds))
 
 
 def test_a_deleted_namespace_starts_again_from_the_seed():
@@ -38,9 +42,9 @@ def test_an_idle_namespace_is_forgotten_and_a_busy_one_is_kept():
     http, store = make(idle=60)
     create(http, "idle")
     create(http, "busy")
-    advance(http, 50)
+    advance(store, 50)
     users(http, "busy")
-    advance(http, 11)  # "idle" unused for 61 s, "busy" for 11 s
+    advance(store, 11)  # "idle" unused for 61 s, "busy" for 11 s
     users(http, "busy")
     assert "idle" not in store.namespaces()
     assert "busy" in store.namespaces()
@@ -51,7 +55,7 @@ def test_an_idle_namespace_is_forgotten_and_a_busy_one_is_kept():
 def test_the_default_namespace_is_never_evicted():
     http, store = make(idle=60)
     create(http, "default")
-    advance(http, 3600)
+    advance(store, 3600)
     users(http, "other")
     assert users(http, "default") == 1
 
@@ -59,7 +63,7 @@ def test_the_default_namespace_is_never_evicted():
 def test_eviction_is_off_by_default():
     http, store = make()
     create(http, "kept")
-    advance(http, 365 * 24 * 3600)
+    advance(store, 365 * 24 * 3600)
     users(http, "other")
     assert users(http, "kept") == 1
 
@@ -69,6 +73,6 @@ def test_a_thousand_namespaces_leave_nothing_once_idle():
     for n in range(1_000):
         create(http, f"many-{n}")
     assert len(store.namespaces()) >= 1_000
-    advance(http, 61)
+    advance(store, 61)
     users(http, "default")
     assert store.namespaces() == ["default"]

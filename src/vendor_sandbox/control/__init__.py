@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from ..errors import SandboxError
-from . import traffic
+from . import clock, settings, traffic  # noqa: F401 (clock, settings: their routes join the blueprint)
 from .routes import blp, render_error
 from .state import import_state
 

@@ -1,14 +1,13 @@
 """The /_sandbox/ endpoints: health, credentials, reset, outbox, journal, faults."""
 
 import hmac
-from datetime import timedelta
 from http import HTTPStatus
 
 from flask import Blueprint, current_app, jsonify, request
 
 from .. import __version__
 from ..errors import SandboxError, describe
-from ..ids import iso_millis, parse_instant
+from ..ids import parse_instant
 from ..store import get_store, namespace_name
 from . import credentials as minting, dashboard, docs
 from .state import export_state, import_state
@@ -20,7 +19,6 @@ minting.register(blp)
 
 ADMIN_HEADER = "X-Sandbox-Admin-Token"
 # what neither changes nor reveals state stays open when an admin token is set
-MAX_STEP = 100 * 365 * 24 * 3600  # seconds the clock moves at once: a century
 OPEN_ENDPOINTS = {"sandbox.health", "sandbox.openapi_document", "sandbox.docs", "sandbox.swagger_ui_asset"}
 
 
@@ -72,45 +70,6 @@ def drop_namespace():
     """Forget the namespace named by the header (all its data, journal, outbox and faults)."""
     get_store().drop(namespace_name())
     return "", 204
-
-
-@blp.get("/clock")
-def clock():
-    """The sandbox clock, which every vendor reads for timestamps and token expiry."""
-    return _clock_document()
-
-
-@blp.post("/clock")
-def move_clock():
-    """Move the clock of every namespace: {"advance": seconds} or {"set": ISO-8601}; either freezes it."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict) or len(body) != 1 or not set(body) <= {"advance", "set"}:
-        raise _invalid_clock('give {"advance": seconds} or {"set": "2025-01-15T10:30:00Z"}')
-    clock = get_store().clock
-    try:
-        if "advance" in body:
-            seconds = body["advance"]
-            if isinstance(seconds, bool) or not isinstance(seconds, int | float) \
-                    or not abs(seconds) <= MAX_STEP:
-                raise ValueError(seconds)
-            clock.advance(timedelta(seconds=seconds))
-        elif isinstance(body["set"], str):
-            clock.set(body["set"])
-        else:
-            raise ValueError(body["set"])
-    except (ValueError, OverflowError):
-        raise _invalid_clock(f"advance takes seconds (at most {MAX_STEP} either way), set an ISO-8601 "
-                             "instant") from None
-    return _clock_document()
-
-
-def _clock_document():
-    now = get_store().clock.now()
-    return {"now": iso_millis(now), "epoch": now.timestamp(), "frozen": get_store().clock.frozen}
-
-
-def _invalid_clock(message):
-    return SandboxError(400, "invalid_clock", message)
 
 
 @blp.get("/outbox")

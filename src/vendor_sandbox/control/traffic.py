@@ -138,7 +138,7 @@ def after_vendor_request(response):
         "path": path,
         "status": response.status_code,
         "durationMs": round((time.perf_counter() - started) * 1000, 3),
-        "timestamp": iso_millis(store.clock.now()),
+        "timestamp": iso_millis(namespace.clock.now()),
     }, details)
     return response
 

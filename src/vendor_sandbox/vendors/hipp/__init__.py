@@ -10,6 +10,7 @@ URL_PREFIX = "/hipp"
 BASE_URL = "/hipp/api"
 # the real hosts whose paths are this package's under URL_PREFIX (the front layer routes them here)
 HOSTNAMES = ("app.hipp.health",)
+CORS = None  # Hipp's API serves its own web app's origin only: no Access-Control-* (docs/fidelity.md)
 SPEC = {
     "title": "Hipp Health API (vendor-sandbox)",
     "version": "1.0.0",
@@ -33,4 +34,5 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "blp", "credential_keys", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "CORS", "Backend", "credential_keys", "blp", "init_app",
+           "render_error"]

@@ -1,5 +1,6 @@
 """Nabla Core API (and the archived Copilot API): Server API users across API versions."""
 
+from ...cors import Policy
 from .auth import credential_keys
 from .backend import NablaBackend as Backend
 from .errors import NablaApi, render_error
@@ -12,6 +13,9 @@ BASE_URL = "/nabla"
 # the real hosts whose paths are this package's under URL_PREFIX: the Core API per region, and
 # the archived Copilot API's host
 HOSTNAMES = ("us.api.nabla.com", "eu.api.nabla.com", "api.nabla.com")
+# browsers call it (Nabla's sample web app signs its assertion and calls the token endpoint from the
+# page): any origin, the headers the page asks for (docs/fidelity.md: inferred)
+CORS = Policy()
 SPEC = {
     "title": "Nabla Core Server API (vendor-sandbox)",
     "version": "1.0.0",
@@ -29,4 +33,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "credential_keys", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "CORS", "Backend", "credential_keys", "init_app", "render_error"]

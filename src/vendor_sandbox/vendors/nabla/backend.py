@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from ... import strictjson
 from ...ids import iso_millis
 from ...bindings import CredentialTaken, InvalidCredential, check_fields, text
+from ...settings import per_organization
 from . import keys, tokens, versions
 from .errors import (
     ASSERTION_TYPE,
@@ -61,6 +62,7 @@ class Caller:
 class NablaBackend:
     def __init__(self, state, source, seed, settings):
         self._source = source
+        self._settings = settings  # read per request: a namespace's settings may change
         self._orgs = state.collection("organizations")
         self._clients = state.collection("oauth_clients")
         self._users = state.collection("users")
@@ -95,7 +97,8 @@ class NablaBackend:
         if client is None:
             raise Unauthorized()
         org = self._orgs.get(client["organization"])
-        requested = header_version or query_version or org["pinned_version"]
+        requested = header_version or query_version or per_organization(
+            self._settings, "NABLA_PINNED_VERSION", org["id"], org["pinned_version"])
         try:
             version = versions.resolve(requested)
         except versions.Malformed:
@@ -106,7 +109,8 @@ class NablaBackend:
 
     def throttle(self, caller):
         """Count the request against its organization's per-minute quota, if it has one."""
-        limit = self._orgs.get(caller.organization).get("rate_limit_per_minute")
+        limit = per_organization(self._settings, "NABLA_RATE_LIMIT_PER_MINUTE", caller.organization,
+                                 self._orgs.get(caller.organization).get("rate_limit_per_minute"))
         if not limit:
             return
         now = int(self._source.now().timestamp())
@@ -115,8 +119,10 @@ class NablaBackend:
         if self._requests.count("window", window) > limit:
             raise RateLimited(headers={"Retry-After": str(60 - now % 60)})
 
-    def issue_token(self, body, token_url):
-        """POST /oauth/token: a JWT client assertion (RS256, iss = sub = client id) for an access token."""
+    def issue_token(self, body, token_urls):
+        """POST /oauth/token: a JWT client assertion (RS256, iss = sub = client id) for an access token.
+
+        `token_urls` (a urls.UrlSet): every URL the caller reaches this endpoint by, each a right aud."""
         if body["grant_type"] != "client_credentials":
             raise BadRequest(GRANT_TYPE)
         if body["client_assertion_type"] != JWT_BEARER:
@@ -127,7 +133,10 @@ class NablaBackend:
             raise InvalidClient(UNKNOWN_CLIENT)
         now = self._source.now()
         key = client.get("publicKey") or keys.jwks_key(client["jwksUrl"], assertion)
-        claims = tokens.verify_assertion(assertion, key, (token_url, *NABLA_TOKEN_URLS), now)
+        # the namespace's clock or the wall clock: code that signs with the wall clock keeps working
+        # in a namespace whose clock a test moved (docs/fidelity.md)
+        claims = tokens.verify_assertion(assertion, key, token_urls | NABLA_TOKEN_URLS,
+                                         (now, self._source.wall_now()))
         jti = claims.get("jti")
         # a fresh owner per use: a second claim of the same jti by the same client fails
         once = self._source.uuid4()

@@ -10,7 +10,7 @@ from marshmallow import fields
 from ...api import Schema, VendorApi
 from ...errors import SandboxError, VendorError, describe
 from ...ids import iso_millis
-from ...store import get_store
+from ...store import current_clock
 
 
 class NablaError(VendorError):
@@ -141,7 +141,7 @@ GENERIC = {
 def trace_id():
     """A stable id per request and instant, shaped like Nabla's `projects/…/traces/…`."""
     try:
-        now = iso_millis(get_store().clock.now())
+        now = iso_millis(current_clock().now())
     except Exception:  # a trace id must never turn one failure into another
         now = ""
     seed = "|".join((request.headers.get("X-Sandbox-Namespace", ""), request.method, request.full_path, now))

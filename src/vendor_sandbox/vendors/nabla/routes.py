@@ -1,11 +1,12 @@
 """Nabla's Server API endpoints, mounted on both doors, and the OAuth token endpoint."""
 
-from flask import g, request
+from flask import g
 from flask.views import MethodView
 
 from ... import strictjson
 from ...api import VendorBlueprint, VendorParser
 from ...store import get_backend
+from ...urls import reachable_urls
 from .auth import authenticate_copilot, authenticate_core
 from .errors import OWN_PREFIXES, PARSE_ERROR, QUERY_UNPARSABLE, BadRequest, NablaErrorSchema
 from .schemas import (
@@ -234,4 +235,4 @@ class Token(MethodView):
         OAuth client's UUID, aud = this URL, exp at most 5 minutes ahead). 400 is `invalid_grant`
         (aud, clock skew) or a bad body.
         """
-        return get_backend("nabla").issue_token(body, request.base_url)
+        return get_backend("nabla").issue_token(body, reachable_urls("/nabla"))

@@ -1,5 +1,6 @@
 """Welkin Health: tenants and instances, care team users, security policies, territories."""
 
+from ...cors import Policy
 from . import legacy, routes
 from .auth import credential_keys
 from .backend import WelkinBackend as Backend
@@ -12,6 +13,10 @@ BASE_URL = "/welkin"
 # the real hosts whose paths are this package's under URL_PREFIX: today's, and the legacy (V8) docs'
 HOSTNAMES = ("api.welkinhealth.com", "api.live.welkincloud.io")
 OPTIONS_STATUS = 200  # Spring answers a CORS preflight 200, not 204
+# recorded on every real response, with or without an Origin (vendor notes, part 2.8)
+CORS = Policy(allow_origin="*", allow_methods="GET, POST, PUT, DELETE, PATCH, OPTIONS",
+              allow_headers="authorization, content-type, xsrf-token, security-role",
+              expose_headers="xsrf-token", max_age=3600, always=True)
 SPEC = {
     "title": "Welkin Health API (vendor-sandbox)",
     "version": "1.0.0",
@@ -37,4 +42,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "credential_keys", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "CORS", "Backend", "credential_keys", "init_app", "render_error"]

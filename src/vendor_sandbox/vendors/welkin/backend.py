@@ -42,7 +42,8 @@ class WelkinBackend(Assignments):
             self._clients,
             state.collection("token_requests"),
             source,
-            rate_limit=bool(settings.get("WELKIN_TOKEN_RATE_LIMIT", True)),
+            # asked per request: a namespace's settings may change while its backend lives
+            rate_limit=lambda: bool(settings.get("WELKIN_TOKEN_RATE_LIMIT", True)),
         )
         if not state.seeded:
             self._load(seed)

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-
 from ...ids import parse_instant
 from .errors import NotValidApiClientCredentials, NotValidJsonWebToken, TokenExpired, TooManyTokenRequests
 
@@ -28,7 +27,7 @@ class Caller:
 class Tokens:
     """Issues and checks tokens; every mutable piece lives in the given collections."""
 
-    def __init__(self, clients, requests, source, rate_limit=True):
+    def __init__(self, clients, requests, source, rate_limit=lambda: True):
         self._clients = clients
         self._requests = requests
         self._source = source
@@ -91,7 +90,7 @@ class Tokens:
         )
 
     def _count(self, api_client, now):
-        if not self._rate_limit:
+        if not self._rate_limit():
             return
         record = self._requests.get(api_client) or {"times": [], "blockedUntil": None}
         if record["blockedUntil"] and now < parse_instant(record["blockedUntil"]):

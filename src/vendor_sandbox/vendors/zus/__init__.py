@@ -1,5 +1,6 @@
 """Zus Health: the Auth Service (JSON:API users, roles, app clients), FHIR Practitioner, OAuth tokens."""
 
+from ...cors import Policy
 from .auth import credential_keys
 from .backend import ZusBackend as Backend
 from .errors import ZusApi, render_error
@@ -12,6 +13,9 @@ BASE_URL = "/zus"
 # token hosts seen in client code (the Auth0 tenant, and the auth hosts of a catalog; shared/vendors)
 HOSTNAMES = ("api.sandbox.zusapi.com", "api.zusapi.com", "zus-sandbox.us.auth0.com", "auth.sandbox.zusapi.com",
              "auth.zusapi.com")
+# single-page applications are Zus app clients of their own: any origin, the headers asked for
+# (docs/fidelity.md: inferred)
+CORS = Policy()
 SPEC = {
     "title": "Zus Health API (vendor-sandbox)",
     "version": "1.0.0",
@@ -40,4 +44,4 @@ def init_app(app):
     return api
 
 
-__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "Backend", "credential_keys", "init_app", "render_error"]
+__all__ = ["NAME", "URL_PREFIX", "BASE_URL", "HOSTNAMES", "CORS", "Backend", "credential_keys", "init_app", "render_error"]

@@ -29,7 +29,6 @@ from .errors import (
 from .jsonapi import Page, app_client_resource, page, role_resource
 from .tokens import AUDIENCES, EXPIRES_IN, TokenCodec
 
-TOKENS_PER_HOUR = 200
 DOCS_CLIENT_ID = "PuzaR6b4U1l2wMC3qciU1qUJI2fOxJLw"  # the Zus docs' own app client
 ALNUM = string.ascii_letters + string.digits
 SECRET_ALPHABET = ALNUM + "-_"
@@ -47,13 +46,14 @@ class Caller:
 
 class ZusBackend(Directory):
     def __init__(self, state, source, seed, settings):
-        environment = str(settings.get("ZUS_ENVIRONMENT", "sandbox")).lower()
-        if environment not in AUDIENCES:
-            raise ValueError(f"ZUS_ENVIRONMENT must be sandbox or production, not {environment!r}")
-        self.environment = environment
+        # read per request: a namespace's settings may change while its backend lives
+        self._settings = settings
+        if self.environment not in AUDIENCES:
+            raise ValueError(f"ZUS_ENVIRONMENT must be sandbox or production, not {self.environment!r}")
         self._source = source
         self._outbox = state.outbox
-        self._codec = TokenCodec(settings.get("SEED", 0), AUDIENCES[environment])
+        self._codecs = {name: TokenCodec(settings.get("SEED", 0), audience)
+                        for name, audience in AUDIENCES.items()}
         self._builders = state.collection("builders")
         self._roles = state.collection("roles")
         self._users = state.collection("users")
@@ -78,10 +78,19 @@ class ZusBackend(Directory):
             self._clients.claim("clientId", client["clientId"], client["id"])
             self._clients.put(client["id"], dict(client), index={"builder": client["builderId"]})
 
+    @property
+    def environment(self):
+        return str(self._settings.get("ZUS_ENVIRONMENT", "sandbox")).lower()
+
+    @property
+    def _codec(self):
+        return self._codecs[self.environment]
+
     # tokens and permissions
 
-    def issue_token(self, params):
-        """Auth0's client-credentials grant; `params` merges the body and HTTP Basic credentials."""
+    def issue_token(self, params, api_urls=()):
+        """Auth0's client-credentials grant; `params` merges the body and HTTP Basic credentials;
+        `api_urls` are the base URLs the caller reaches our Zus API by (a urls.UrlSet)."""
         grant = params.get("grant_type")
         if not grant:
             raise MissingParameter(name="grant_type")
@@ -94,12 +103,15 @@ class ZusBackend(Directory):
             raise ClientDenied()
         if client["type"] != "machine_to_machine":
             raise GrantNotAllowed(grant=grant)
-        if params.get("audience", self._codec.audience) != self._codec.audience:
-            raise AudienceUnknown(audience=params["audience"])
+        audience = params.get("audience", self._codec.audience)
+        # Zus's own API URL, or any URL the caller reaches our Zus API by (one derived from its base URL)
+        if audience != self._codec.audience and audience not in api_urls:
+            raise AudienceUnknown(audience=audience)
         now = self._source.now()
         recent = [t for t in self._grants.get(client["id"]) or () if t > now.timestamp() - 3600]
-        if len(recent) >= TOKENS_PER_HOUR:
-            raise TooManyTokens(limit=TOKENS_PER_HOUR)
+        limit = int(self._settings.get("ZUS_TOKENS_PER_HOUR", 200))
+        if len(recent) >= limit:
+            raise TooManyTokens(limit=limit)
         self._grants.put(client["id"], recent + [now.timestamp()])
         return {"access_token": self._client_token(client), "token_type": "Bearer", "expires_in": EXPIRES_IN}
 

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from ... import strictjson
 from ...api import VendorBlueprint, VendorParser
 from ...store import get_backend
-from ...urls import client_url
+from ...urls import client_url, reachable_urls
 from . import fhir
 from .auth import authenticate, requires
 from .errors import (
@@ -149,7 +149,9 @@ class Token(MethodView):
         basic = request.authorization
         if basic and basic.type == "basic":
             params = {"client_id": basic.username, "client_secret": basic.password, **params}
-        return get_backend("zus").issue_token(params), {"Cache-Control": "no-store", "Pragma": "no-cache"}
+        api_urls = reachable_urls("/zus", path="", trailing_slash=True)
+        token = get_backend("zus").issue_token(params, api_urls)
+        return token, {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
 @auth.route("/roles")
