@@ -3,8 +3,8 @@
 from dataclasses import replace
 
 from . import fhir
-from .errors import EmailTaken, IdConflict, NotFound, RelatedNotFound, ValidationFailed
-from .jsonapi import ROLE_INCLUDES, page, role_resource, user_resource
+from .errors import ClientIdForbidden, EmailTaken, IdConflict, NotFound, RelatedNotFound
+from .jsonapi import ROLE_INCLUDES, page, user_resource
 
 APP_URLS = {"sandbox": "https://app.sandbox.zushealth.com", "production": "https://app.zushealth.com"}
 RESET_HOSTS = {"sandbox": "https://zus-sandbox.us.auth0.com", "production": "https://auth.zusapi.com"}
@@ -17,7 +17,7 @@ class Directory:
     def create_user(self, caller, document):
         """Validate everything, then claim the e-mail, store the user and send the mails."""
         data = document["data"]
-        expect_type(data["type"], "auth/users")
+        expect_new(data, "auth/users")
         attributes, relationships = data["attributes"], data["relationships"]
         self._role_in_builder(caller, relationships["role"])
         practitioner = relationships.get("practitioner")
@@ -43,15 +43,11 @@ class Directory:
         users = [u for u in self._users.list("builder", caller.builder_id) if _matches(u, query)]
         listed = page(users, query)
         return replace(listed, data=[user_resource(u) for u in listed.data],
-                       included=self._included(listed.data, query.get("include")))
+                       included=self._included(listed.data, query.get("include"), ROLE_INCLUDES))
 
     def get_user(self, caller, user_id, include=None):
         user = self._user_in_builder(caller, user_id)
-        document = {"data": user_resource(user)}
-        included = self._included([user], include)
-        if included is not None:
-            document["included"] = included
-        return document
+        return self._with_included({"data": user_resource(user)}, [user], include, ROLE_INCLUDES)
 
     def update_user(self, caller, user_id, document):
         """JSON:API PATCH: only the members sent change; a null practitioner unlinks."""
@@ -76,17 +72,6 @@ class Directory:
             self._users.release("email", user["email"].casefold())
         self._insert_user(changed, claim=False)
         return {"data": user_resource(changed)}
-
-    def _included(self, users, include):
-        """The roles of `users` for `include=auth/roles` (or `role`); None without include."""
-        if include is None:
-            return None
-        for path in include.split(","):
-            if path not in ROLE_INCLUDES:
-                raise ValidationFailed([(f"include path {path} is not supported; use auth/roles",
-                                         {"parameter": "include"})])
-        role_ids = dict.fromkeys(u["roleId"] for u in users)
-        return [role_resource(self._roles.get(role_id)) for role_id in role_ids]
 
     def _insert_user(self, user, claim=True):
         if claim:
@@ -129,6 +114,13 @@ def expect_type(sent, expected, member="type"):
     """JSON:API: a type (or PATCH id) that does not match the endpoint is a 409."""
     if sent != expected:
         raise IdConflict(member=member, value=sent, expected=expected)
+
+
+def expect_new(data, expected):
+    """A create: the type must be the endpoint's (409) and the id is the server's to assign (403)."""
+    expect_type(data["type"], expected)
+    if "id" in data:
+        raise ClientIdForbidden()
 
 
 def normalized_user(user):

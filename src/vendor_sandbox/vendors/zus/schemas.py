@@ -6,6 +6,7 @@ from marshmallow import (EXCLUDE, INCLUDE, RAISE, ValidationError, fields, post_
 from ...api import Schema
 
 from .errors import FhirWrongType
+from .jsonapi import RESERVED_NAME
 
 APP_CLIENT_TYPES = ("native", "regular_web_application", "single_page_application", "machine_to_machine")
 USER_TYPES = ("builder",)
@@ -100,6 +101,8 @@ class UserPatchAttributesSchema(UserAttributesSchema):
 
 class UserCreateDataSchema(JsonApiSchema):
     type = fields.String(required=True, error_messages=required("type"), metadata={"example": "auth/users"})
+    id = fields.Raw(load_only=True, allow_none=True, metadata={
+        "description": "Not supported: a client-generated id is refused with a 403"})
     attributes = fields.Nested(UserAttributesSchema, required=True, error_messages=required("attributes"))
     relationships = fields.Nested(RelationshipsSchema, required=True,
                                   error_messages=required("relationships"))
@@ -153,24 +156,29 @@ class AppClientCreateDocumentSchema(JsonApiSchema):
     data = fields.Nested(AppClientCreateDataSchema, required=True, error_messages=required("data"))
 
 
-class ListQuerySchema(JsonApiSchema):
-    """JSON:API pagination: page[count]/page[offset], or page[size]/page[number]."""
+class QuerySchema(JsonApiSchema):
+    """The query of an Auth Service endpoint: what it does not know is a 400, as JSON:API asks.
 
-    FILTERS = ()
+    That is any unsupported filter, page member or sparse fieldset, and any name made only of a-z
+    (JSON:API reserves those: `sort`, `include` where the endpoint has no relationships, `foo`).
+    """
+
+    @pre_load
+    def known_families(self, data, **kwargs):
+        known = {f.data_key or name for name, f in self.fields.items()}
+        for key in data:
+            if key not in known and (RESERVED_NAME.fullmatch(key) or key.startswith(("filter[", "page[", "fields["))):
+                raise ValidationError(f"unsupported query parameter {key}", key)
+        return data
+
+
+class ListQuerySchema(QuerySchema):
+    """JSON:API pagination: page[count]/page[offset], or page[size]/page[number]."""
 
     page_count = fields.Integer(data_key="page[count]", validate=validate.Range(min=1, max=1000))
     page_offset = fields.Integer(data_key="page[offset]", validate=validate.Range(min=0))
     page_size = fields.Integer(data_key="page[size]", validate=validate.Range(min=1, max=1000))
     page_number = fields.Integer(data_key="page[number]", validate=validate.Range(min=1))
-
-    @pre_load
-    def known_families(self, data, **kwargs):
-        """Unsupported filters, page members and sorting are 400s, as JSON:API asks."""
-        known = {f.data_key or name for name, f in self.fields.items()}
-        for key in data:
-            if key not in known and key.startswith(("filter[", "page[", "sort", "fields[")):
-                raise ValidationError(f"unsupported query parameter {key}", key)
-        return data
 
 
 class RoleListQuerySchema(ListQuerySchema):
@@ -188,7 +196,7 @@ class UserListQuerySchema(ListQuerySchema):
         "description": "auth/roles (or role): add the users' roles to `included`"})
 
 
-class UserGetQuerySchema(JsonApiSchema):
+class UserGetQuerySchema(QuerySchema):
     include = fields.String(metadata={
         "description": "auth/roles (or role): add the user's role to `included`"})
 
@@ -196,6 +204,11 @@ class UserGetQuerySchema(JsonApiSchema):
 class AppClientListQuerySchema(ListQuerySchema):
     name = fields.String(data_key="filter[name]")
     type = fields.String(data_key="filter[type]")
+    include = fields.String(metadata={"description": "auth/roles: add the app clients' roles to `included`"})
+
+
+class AppClientGetQuerySchema(QuerySchema):
+    include = fields.String(metadata={"description": "auth/roles: add the app client's role to `included`"})
 
 
 class LinkageSchema(Schema):
@@ -278,8 +291,10 @@ def document(name, data_schema, many=False, included=False):
 RoleListDocumentSchema = document("RoleListDocumentSchema", RoleResourceSchema, many=True)
 UserDocumentSchema = document("UserDocumentSchema", UserResourceSchema, included=True)
 UserListDocumentSchema = document("UserListDocumentSchema", UserResourceSchema, many=True, included=True)
-AppClientDocumentSchema = document("AppClientDocumentSchema", AppClientResourceSchema)
-AppClientListDocumentSchema = document("AppClientListDocumentSchema", AppClientResourceSchema, many=True)
+AppClientDocumentSchema = document("AppClientDocumentSchema", AppClientResourceSchema, included=True)
+AppClientListDocumentSchema = document("AppClientListDocumentSchema", AppClientResourceSchema, many=True,
+                                       included=True)
+RoleDocumentSchema = document("RoleDocumentSchema", RoleResourceSchema)
 
 
 class TokenRequestSchema(Schema):
@@ -295,9 +310,14 @@ class TokenRequestSchema(Schema):
 
 
 class TokenSchema(Schema):
+    """Auth0's answer, in Auth0's member order."""
+
     access_token = fields.String(required=True)
-    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    scope = fields.String(metadata={
+        "description": "The app client's role permissions, space-separated; absent when it has none",
+        "example": "auth/users:read auth/roles:read"})
     expires_in = fields.Integer(required=True, metadata={"example": 3600})
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
 
 
 class HumanNameSchema(Schema):

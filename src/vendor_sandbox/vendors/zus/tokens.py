@@ -2,7 +2,6 @@
 
 import hashlib
 
-
 from .errors import TokenExpired, TokenInvalid
 
 CLAIM = "https://zusapi.com/"
@@ -22,7 +21,8 @@ class TokenCodec:
         self._key = hashlib.sha256(f"vendor-sandbox/zus/{seed}".encode()).hexdigest()
         self.audience = audience
 
-    def mint(self, now, subject, client_id, claims):
+    def mint(self, now, subject, client_id, claims, standard=None):
+        """A user's token: `aud` a list, as Auth0 writes it for a login; `standard` adds registered claims."""
         import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
         issued = int(now.timestamp())
         payload = {
@@ -32,9 +32,21 @@ class TokenCodec:
             "iat": issued,
             "exp": issued + EXPIRES_IN,
             "azp": client_id,
+            **(standard or {}),
             **{CLAIM + name: value for name, value in claims.items()},
         }
         return jwt.encode(payload, self._key, algorithm="HS256")
+
+    def mint_m2m(self, now, subject, client_id, claims, permissions):
+        """An Auth0 machine-to-machine token: `aud` one string, `gty`, and the grant's scopes.
+
+        `scope` (space-separated, left out when empty) and `permissions` (RBAC's list) carry the
+        same names: the permissions of the app client's role.
+        """
+        standard = {"aud": self.audience, "gty": "client-credentials", "permissions": permissions}
+        if permissions:
+            standard["scope"] = " ".join(permissions)
+        return self.mint(now, subject, client_id, claims, standard)
 
     def verify(self, token, now):
         """The token's Zus claims (short names), or TokenInvalid / TokenExpired."""
