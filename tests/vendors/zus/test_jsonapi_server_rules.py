@@ -191,3 +191,25 @@ def test_error_objects_carry_the_spec_members_and_zus_details(zus):
 
 def test_a_user_reads_as_before_with_include(zus):
     assert zus.get_user(ADA, include="auth/roles").get_json()["included"] == [BUILDER_ADMIN]
+
+
+# Updating Resources: A server MUST return 403 Forbidden in response to an unsupported request to update
+# a resource. The timestamps are the server's; sending them back unchanged (as clients that PATCH the
+# whole resource do) is no request to change them.
+
+@pytest.mark.parametrize("member", ["createdAt", "updatedAt"])
+def test_changing_a_timestamp_is_403_and_changes_nothing(zus, member):
+    before = zus.get_user(CARLA).get_json()
+    response = zus.update_user(CARLA, {"data": {"type": "auth/users", "id": CARLA,
+                                                "attributes": {"name": "Renamed", member: 1}}})
+    assert (response.status_code, response.get_json()) == (403, {"errors": [error(
+        403, f"{member} is set by the server and cannot be changed", pointer=f"/data/attributes/{member}")]})
+    assert zus.get_user(CARLA).get_json() == before
+
+
+def test_the_whole_resource_sent_back_unchanged_is_accepted(zus):
+    current = zus.get_user(CARLA).get_json()["data"]
+    sent = {**current, "attributes": {**current["attributes"], "name": "Carla Care-Smith"}}
+    response = zus.update_user(CARLA, {"data": sent})
+    assert response.status_code == 200
+    assert response.get_json()["data"]["attributes"]["name"] == "Carla Care-Smith"

@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from . import fhir
-from .errors import ClientIdForbidden, EmailTaken, IdConflict, NotFound, RelatedNotFound
+from .errors import ClientIdForbidden, EmailTaken, IdConflict, NotFound, ReadOnly, RelatedNotFound
 from .jsonapi import ROLE_INCLUDES, page, user_resource
 
 APP_URLS = {"sandbox": "https://app.sandbox.zushealth.com", "production": "https://app.zushealth.com"}
@@ -56,6 +56,9 @@ class Directory:
         expect_type(data["id"], user_id, member="id")
         user = self._user_in_builder(caller, user_id)
         attributes, relationships = data["attributes"], data["relationships"]
+        for member in ("createdAt", "updatedAt"):
+            if member in attributes and attributes[member] != user[member]:
+                raise ReadOnly(member)
         if "role" in relationships:
             self._role_in_builder(caller, relationships["role"])
         if relationships.get("practitioner"):

@@ -74,6 +74,17 @@ class ClientIdForbidden(ZusError):
         self.source = {"pointer": "/data/id"}
 
 
+class ReadOnly(ZusError):
+    """JSON:API: an update the server does not support is a 403."""
+
+    status = 403
+    message = "{member} is set by the server and cannot be changed"
+
+    def __init__(self, member):
+        super().__init__(member=member)
+        self.source = {"pointer": f"/data/attributes/{member}"}
+
+
 class MediaTypeRefused(ZusError):
     """JSON:API content negotiation: 415 for the Content-Type, 406 for Accept."""
 

@@ -97,6 +97,9 @@ class UserPatchAttributesSchema(UserAttributesSchema):
                          validate=validate.Length(min=1, error="name must not be empty"))
     userType = fields.String(error_messages=required("userType"), validate=validate.OneOf(
         USER_TYPES, error="userType must be one of: builder"))
+    # the server's: sent back unchanged they are accepted, changed they are a 403 (JSON:API)
+    createdAt = fields.Raw(load_only=True, metadata={"description": "Read-only: may be sent back unchanged"})
+    updatedAt = fields.Raw(load_only=True, metadata={"description": "Read-only: may be sent back unchanged"})
 
 
 class UserCreateDataSchema(JsonApiSchema):
