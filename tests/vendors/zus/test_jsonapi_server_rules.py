@@ -68,7 +68,7 @@ def test_accept_with_only_parameterised_jsonapi_entries_is_406(zus, accept):
 
 
 @pytest.mark.parametrize("accept", [JSONAPI, f"{JSONAPI}; ext=bulk, {JSONAPI}", f"{JSONAPI};q=0.5",
-                                    f"{JSONAPI}; q=0.5; ext=bulk", "application/json", "*/*", ""])
+                                    f"{JSONAPI}; q=0.5; ext=bulk", f"{JSONAPI};", "application/json", "*/*", ""])
 def test_accept_that_allows_the_plain_media_type_is_served(zus, accept):
     response = send(zus, "GET", "/auth/roles", headers={"Accept": accept})
     assert response.status_code == 200

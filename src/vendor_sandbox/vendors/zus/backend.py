@@ -117,9 +117,8 @@ class ZusBackend(Directory):
             raise TooManyTokens(limit=TOKENS_PER_HOUR)
         self._grants.put(client["id"], recent + [now.timestamp()])
         issued = {"access_token": self._client_token(client)}
-        scope = " ".join(self._roles.get(client["roleId"])["permissions"])
-        if scope:
-            issued["scope"] = scope
+        if self._granted(client):
+            issued["scope"] = " ".join(self._granted(client))
         return {**issued, "expires_in": EXPIRES_IN, "token_type": "Bearer"}
 
     def authenticate(self, token):
@@ -283,8 +282,11 @@ class ZusBackend(Directory):
                   "builder_name": self._builders.get(client["builderId"])["name"],
                   "app_client_id": client["id"], "user_type": client["userType"], "is_super_org": False}
         subject = f"{client['clientId']}@clients"
-        permissions = list(self._roles.get(client["roleId"])["permissions"])
-        return self._codec.mint_m2m(self._source.now(), subject, client["clientId"], claims, permissions)
+        return self._codec.mint_m2m(self._source.now(), subject, client["clientId"], claims, self._granted(client))
+
+    def _granted(self, client):
+        """What an app client's token grants: its role's permissions, as scopes (Zus publishes none)."""
+        return list(self._roles.get(client["roleId"])["permissions"])
 
     def _role_in_builder(self, caller, role_id):
         role = self._roles.get(role_id)

@@ -147,7 +147,7 @@ def _media_range(entry):
     """(type/subtype, its media-type parameters) of one Accept entry; accept-params start at q."""
     kind, *params = (part.strip() for part in entry.split(";"))
     own = []
-    for param in params:
+    for param in filter(None, params):  # a stray ";" is no parameter
         if param.split("=", 1)[0].strip().lower() == "q":
             break
         own.append(param)
