@@ -275,7 +275,7 @@ class ZusBackend(Directory):
                   "email": user["email"], "user_type": user["userType"], "is_super_org": False}
         if user["practitionerId"]:
             claims["practitioner_id"] = user["practitionerId"]
-        return self._codec.mint(self._source.now(), f"auth0|{user['id']}", DOCS_CLIENT_ID, claims)
+        return self._codec.mint_login(self._source.now(), f"auth0|{user['id']}", DOCS_CLIENT_ID, claims)
 
     def _client_token(self, client):
         claims = {"builder_id": client["builderId"],

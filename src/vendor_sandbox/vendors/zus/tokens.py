@@ -8,6 +8,7 @@ CLAIM = "https://zusapi.com/"
 EXPIRES_IN = 3600
 AUDIENCES = {"sandbox": "https://api.sandbox.zusapi.com", "production": "https://api.zusapi.com"}
 ISSUER = "https://zus-sandbox.us.auth0.com/"
+LOGIN_SCOPE = "openid profile email"
 
 
 class TokenCodec:
@@ -22,7 +23,7 @@ class TokenCodec:
         self.audience = audience
 
     def mint(self, now, subject, client_id, claims, standard=None):
-        """A user's token: `aud` a list, as Auth0 writes it for a login; `standard` adds registered claims."""
+        """A JWT with Zus's claims; `standard` adds or replaces registered claims."""
         import jwt  # on first use: PyJWT loads cryptography, a tenth of start-up
         issued = int(now.timestamp())
         payload = {
@@ -36,6 +37,12 @@ class TokenCodec:
             **{CLAIM + name: value for name, value in claims.items()},
         }
         return jwt.encode(payload, self._key, algorithm="HS256")
+
+    def mint_login(self, now, subject, client_id, claims):
+        """A user's token as Auth0 issues it for an OpenID Connect login: `aud` a list with the
+        tenant's userinfo endpoint, and the OpenID scopes."""
+        standard = {"aud": [self.audience, ISSUER + "userinfo"], "scope": LOGIN_SCOPE}
+        return self.mint(now, subject, client_id, claims, standard)
 
     def mint_m2m(self, now, subject, client_id, claims, permissions):
         """An Auth0 machine-to-machine token: `aud` one string, `gty`, and the grant's scopes.
