@@ -111,12 +111,32 @@ def test_implementation_specific_names_are_not_refused(zus, method, path, body):
 # Inclusion of Related Resources: an endpoint that does not support `include` MUST answer it with 400,
 # and a path the server cannot include MUST be a 400 too.
 
-@pytest.mark.parametrize(("method", "path", "body"), [ENDPOINTS[i] for i in (0, 1, 3, 5, 7, 9)],
-                         ids=[IDS[i] for i in (0, 1, 3, 5, 7, 9)])
-def test_include_where_the_endpoint_has_no_inclusion_is_400(zus, method, path, body):
+@pytest.mark.parametrize(("method", "path", "body"), ENDPOINTS[:2], ids=IDS[:2])
+def test_include_where_the_resources_have_no_relationships_is_400(zus, method, path, body):
     response = send(zus, method, path, body, query={"include": "auth/roles"})
     assert (response.status_code, response.get_json()) == (400, {"errors": [error(
         400, "unsupported query parameter include", parameter="include")]})
+
+
+@pytest.mark.parametrize(("method", "path", "body", "status"), [
+    (*ENDPOINTS[3], 201), (*ENDPOINTS[5], 200), (*ENDPOINTS[7], 201), (*ENDPOINTS[9], 200)],
+    ids=[IDS[i] for i in (3, 5, 7, 9)])
+def test_creates_updates_and_rotations_answer_with_the_included_role(zus, method, path, body, status):
+    response = send(zus, method, path, body, query={"include": "auth/roles"})
+    assert response.status_code == status
+    document = response.get_json()
+    role_id = document["data"]["relationships"]["auth/roles"]["data"]["id"]
+    assert document["included"] == [zus.get(f"/auth/roles/{role_id}").get_json()["data"]]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [ENDPOINTS[i] for i in (3, 5, 7, 9)],
+                         ids=[IDS[i] for i in (3, 5, 7, 9)])
+def test_a_write_with_an_unsupported_include_is_400_before_it_changes_anything(zus, method, path, body):
+    before = [zus.get(p, **{"page[count]": 1000}).get_json() for p in ("/auth/users", "/auth/app-clients")]
+    response = send(zus, method, path, body, query={"include": "fhir/practitioner"})
+    assert (response.status_code, response.get_json()) == (400, {"errors": [error(
+        400, "include path fhir/practitioner is not supported; use auth/roles", parameter="include")]})
+    assert [zus.get(p, **{"page[count]": 1000}).get_json() for p in ("/auth/users", "/auth/app-clients")] == before
 
 
 def test_app_clients_include_their_roles_once_each(zus):

@@ -25,7 +25,6 @@ from .errors import (
     TokenInvalid,
     TooManyTokens,
     UnsupportedGrant,
-    ValidationFailed,
 )
 from .jsonapi import Page, app_client_resource, page, role_resource
 from .tokens import AUDIENCES, EXPIRES_IN, TokenCodec
@@ -46,7 +45,6 @@ LOGIN_GRANTS = ("authorization_code", "refresh_token")
 # what Auth0 says of a code or refresh token it never issued: the sandbox issues neither
 UNKNOWN_GRANT_TEXT = {"authorization_code": "Invalid authorization code",
                       "refresh_token": "Unknown or invalid refresh token."}
-CLIENT_INCLUDES = ("auth/roles",)
 
 
 @dataclass(frozen=True)
@@ -152,30 +150,25 @@ class ZusBackend(Directory):
             raise NotFound(type="auth/roles", id=role_id)
         return {"data": role_resource(role)}
 
-    def _included(self, records, include, paths):
-        """The roles of `records` for an `include` of one of `paths`; None without include.
+    def _included(self, records, include):
+        """The roles of `records` for an `include` (its paths checked by the query schema); None without.
 
-        JSON:API: a path the endpoint does not support is a 400, and what is included is each role
-        once, each one linked from the primary data (full linkage).
+        JSON:API: each role once, each one linked from the primary data (full linkage).
         """
         if include is None:
             return None
-        for path in include.split(","):
-            if path not in paths:
-                raise ValidationFailed([(f"include path {path} is not supported; use auth/roles",
-                                         {"parameter": "include"})])
         role_ids = dict.fromkeys(record["roleId"] for record in records)
         return [role_resource(self._roles.get(role_id)) for role_id in role_ids]
 
-    def _with_included(self, document, records, include, paths):
-        included = self._included(records, include, paths)
+    def _with_included(self, document, records, include):
+        included = self._included(records, include)
         if included is not None:
             document["included"] = included
         return document
 
     # app clients
 
-    def create_app_client(self, caller, document):
+    def create_app_client(self, caller, document, include=None):
         data = document["data"]
         expect_new(data, "auth/app-clients")
         role = self._role_in_builder(caller, data["relationships"]["role"])
@@ -192,25 +185,25 @@ class ZusBackend(Directory):
         }
         self._clients.claim("clientId", client["clientId"], client["id"])
         self._clients.put(client["id"], client, index={"builder": caller.builder_id})
-        return {"data": app_client_resource(client, secret=True)}
+        return self._with_included({"data": app_client_resource(client, secret=True)}, [client], include)
 
     def list_app_clients(self, caller, query):
         clients = [c for c in self._clients.list("builder", caller.builder_id)
                    if all(c[key] == query[key] for key in ("name", "type") if key in query)]
         listed = page(clients, query)
         return replace(listed, data=[app_client_resource(c) for c in listed.data],
-                       included=self._included(listed.data, query.get("include"), CLIENT_INCLUDES))
+                       included=self._included(listed.data, query.get("include")))
 
     def get_app_client(self, caller, client_id, include=None):
         client = self._client_in_builder(caller, client_id)
-        return self._with_included({"data": app_client_resource(client)}, [client], include, CLIENT_INCLUDES)
+        return self._with_included({"data": app_client_resource(client)}, [client], include)
 
-    def rotate_secret(self, caller, client_id):
+    def rotate_secret(self, caller, client_id, include=None):
         client = self._client_in_builder(caller, client_id)
         now = int(self._source.now().timestamp())
         client = {**client, "clientSecret": self._source.string(64, SECRET_ALPHABET), "updatedAt": now}
         self._clients.put(client["id"], client, index={"builder": caller.builder_id})
-        return {"data": app_client_resource(client, secret=True)}
+        return self._with_included({"data": app_client_resource(client, secret=True)}, [client], include)
 
     # FHIR Practitioner
 

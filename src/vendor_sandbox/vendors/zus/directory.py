@@ -4,7 +4,7 @@ from dataclasses import replace
 
 from . import fhir
 from .errors import ClientIdForbidden, EmailTaken, IdConflict, NotFound, ReadOnly, RelatedNotFound
-from .jsonapi import ROLE_INCLUDES, page, user_resource
+from .jsonapi import page, user_resource
 
 APP_URLS = {"sandbox": "https://app.sandbox.zushealth.com", "production": "https://app.zushealth.com"}
 RESET_HOSTS = {"sandbox": "https://zus-sandbox.us.auth0.com", "production": "https://auth.zusapi.com"}
@@ -14,7 +14,7 @@ DOCS_URL = "https://docs.zushealth.com"
 class Directory:
     """The users half of ZusBackend; it relies on the collections and helpers built there."""
 
-    def create_user(self, caller, document):
+    def create_user(self, caller, document, include=None):
         """Validate everything, then claim the e-mail, store the user and send the mails."""
         data = document["data"]
         expect_new(data, "auth/users")
@@ -37,19 +37,19 @@ class Directory:
         self._claim_email(user["email"], user["id"])
         self._insert_user(user, claim=False)
         self._send_user_mails(user, attributes)
-        return {"data": user_resource(user)}
+        return self._with_included({"data": user_resource(user)}, [user], include)
 
     def list_users(self, caller, query):
         users = [u for u in self._users.list("builder", caller.builder_id) if _matches(u, query)]
         listed = page(users, query)
         return replace(listed, data=[user_resource(u) for u in listed.data],
-                       included=self._included(listed.data, query.get("include"), ROLE_INCLUDES))
+                       included=self._included(listed.data, query.get("include")))
 
     def get_user(self, caller, user_id, include=None):
         user = self._user_in_builder(caller, user_id)
-        return self._with_included({"data": user_resource(user)}, [user], include, ROLE_INCLUDES)
+        return self._with_included({"data": user_resource(user)}, [user], include)
 
-    def update_user(self, caller, user_id, document):
+    def update_user(self, caller, user_id, document, include=None):
         """JSON:API PATCH: only the members sent change; a null practitioner unlinks."""
         data = document["data"]
         expect_type(data["type"], "auth/users")
@@ -74,7 +74,7 @@ class Directory:
             self._claim_email(changed["email"], user_id)
             self._users.release("email", user["email"].casefold())
         self._insert_user(changed, claim=False)
-        return {"data": user_resource(changed)}
+        return self._with_included({"data": user_resource(changed)}, [changed], include)
 
     def _insert_user(self, user, claim=True):
         if claim:

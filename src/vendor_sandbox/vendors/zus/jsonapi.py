@@ -12,7 +12,8 @@ RESERVED_NAME = re.compile("[a-z]+")
 
 DEFAULT_PAGE = 100
 RELATIONSHIP_KEYS = {"long": ("auth/roles", "fhir/practitioner"), "short": ("role", "practitioner")}
-ROLE_INCLUDES = ("auth/roles", "role")
+ROLE_INCLUDES = ("auth/roles", "role")  # a user's, in either key style
+CLIENT_INCLUDES = ("auth/roles",)
 
 
 @dataclass(frozen=True)

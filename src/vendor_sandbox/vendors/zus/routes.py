@@ -26,9 +26,9 @@ from .jsonapi import media_type_problem, page_links, problems, query_problems
 from .schemas import (
     AppClientCreateDocumentSchema,
     AppClientDocumentSchema,
-    AppClientGetQuerySchema,
     AppClientListDocumentSchema,
     AppClientListQuerySchema,
+    AppClientQuerySchema,
     BundleSchema,
     PractitionerResourceSchema,
     PractitionerSchema,
@@ -41,10 +41,10 @@ from .schemas import (
     TokenSchema,
     UserCreateDocumentSchema,
     UserDocumentSchema,
-    UserGetQuerySchema,
     UserListDocumentSchema,
     UserListQuerySchema,
     UserPatchDocumentSchema,
+    UserQuerySchema,
 )
 
 
@@ -218,7 +218,7 @@ class RoleById(MethodView):
 @auth.route("/users")
 class Users(MethodView):
     @requires("auth/users:write")
-    @auth.arguments(QuerySchema, location="query")
+    @auth.arguments(UserQuerySchema, location="query")
     @auth.arguments(UserCreateDocumentSchema, content_type=JSONAPI_TYPE, example=CREATE_USER_EXAMPLE)
     @auth.response(201, UserDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404, 409)
@@ -227,7 +227,7 @@ class Users(MethodView):
 
         Only a Builder Admin may. Related role and practitioner must be in the caller's Builder.
         """
-        created = get_backend("zus").create_user(g.zus_caller, document)
+        created = get_backend("zus").create_user(g.zus_caller, document, query.get("include"))
         return created, 201, {"Location": client_url(url_for("zus_auth.UserById", user_id=created["data"]["id"],
                                                              _external=True))}
 
@@ -243,7 +243,7 @@ class Users(MethodView):
 @auth.route("/users/<user_id>", parameters=_path("user_id", CARLA_CARE))
 class UserById(MethodView):
     @requires("auth/users:read")
-    @auth.arguments(UserGetQuerySchema, location="query")
+    @auth.arguments(UserQuerySchema, location="query")
     @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404)
     def get(self, query, user_id):
@@ -251,7 +251,7 @@ class UserById(MethodView):
         return get_backend("zus").get_user(g.zus_caller, user_id, query.get("include"))
 
     @requires("auth/users:write")
-    @auth.arguments(QuerySchema, location="query")
+    @auth.arguments(UserQuerySchema, location="query")
     @auth.arguments(UserPatchDocumentSchema, content_type=JSONAPI_TYPE, example={
         "data": {"type": "auth/users", "id": CARLA_CARE, "attributes": {"name": "Carla Care-Smith"}}})
     @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
@@ -261,13 +261,13 @@ class UserById(MethodView):
 
         Only the members sent change; assign Permissionless to revoke access.
         """
-        return get_backend("zus").update_user(g.zus_caller, user_id, document)
+        return get_backend("zus").update_user(g.zus_caller, user_id, document, query.get("include"))
 
 
 @auth.route("/app-clients")
 class AppClients(MethodView):
     @requires("auth/app-clients:write")
-    @auth.arguments(QuerySchema, location="query")
+    @auth.arguments(AppClientQuerySchema, location="query")
     @auth.arguments(AppClientCreateDocumentSchema, content_type=JSONAPI_TYPE, example={"data": {
         "type": "auth/app-clients",
         "attributes": {"type": "machine_to_machine", "name": "Nightly sync", "userType": "builder"},
@@ -281,7 +281,7 @@ class AppClients(MethodView):
 
         The response is the only one that shows the clientSecret (until it is rotated).
         """
-        created = get_backend("zus").create_app_client(g.zus_caller, document)
+        created = get_backend("zus").create_app_client(g.zus_caller, document, query.get("include"))
         return created, 201, {"Location": client_url(url_for("zus_auth.AppClientById", client_id=created["data"]["id"],
                                                              _external=True))}
 
@@ -297,7 +297,7 @@ class AppClients(MethodView):
 @auth.route("/app-clients/<client_id>", parameters=_path("client_id", CARE_PORTAL_CLIENT))
 class AppClientById(MethodView):
     @requires("auth/app-clients:read")
-    @auth.arguments(AppClientGetQuerySchema, location="query")
+    @auth.arguments(AppClientQuerySchema, location="query")
     @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404)
     def get(self, query, client_id):
@@ -308,7 +308,7 @@ class AppClientById(MethodView):
 @auth.route("/app-clients/<client_id>/rotate-secret", parameters=_path("client_id", CARE_PORTAL_CLIENT))
 class RotateSecret(MethodView):
     @requires("auth/app-clients:write")
-    @auth.arguments(QuerySchema, location="query")
+    @auth.arguments(AppClientQuerySchema, location="query")
     @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404)
     def post(self, query, client_id):
@@ -316,7 +316,7 @@ class RotateSecret(MethodView):
 
         The old secret stops working at once; the new one is shown in this response only.
         """
-        return get_backend("zus").rotate_secret(g.zus_caller, client_id)
+        return get_backend("zus").rotate_secret(g.zus_caller, client_id, query.get("include"))
 
 
 @fhir_blp.route("/Practitioner")

@@ -6,7 +6,7 @@ from marshmallow import (EXCLUDE, INCLUDE, RAISE, ValidationError, fields, post_
 from ...api import Schema
 
 from .errors import FhirWrongType
-from .jsonapi import RESERVED_NAME
+from .jsonapi import CLIENT_INCLUDES, RESERVED_NAME, ROLE_INCLUDES
 
 APP_CLIENT_TYPES = ("native", "regular_web_application", "single_page_application", "machine_to_machine")
 USER_TYPES = ("builder",)
@@ -189,29 +189,43 @@ class RoleListQuerySchema(ListQuerySchema):
                          metadata={"description": "Exact role name, e.g. Builder Admin"})
 
 
+def include(paths, whose):
+    """JSON:API `include`: a comma-separated list of relationship paths, each one of `paths` (else 400)."""
+
+    def supported(value):
+        for path in value.split(","):
+            if path not in paths:
+                raise ValidationError(f"include path {path} is not supported; use auth/roles")
+
+    return fields.String(validate=supported, metadata={
+        "description": f"{' (or '.join(paths)}{')' * (len(paths) - 1)}: add {whose} to `included`"})
+
+
 class UserListQuerySchema(ListQuerySchema):
     email = fields.String(data_key="filter[email]", metadata={"description": "Exact e-mail (any case)"})
     name = fields.String(data_key="filter[name]", metadata={"description": "Part of the name (any case)"})
     role = fields.String(data_key="filter[role]", metadata={"description": "A role id"})
     practitioner = fields.String(data_key="filter[practitioner]",
                                  metadata={"description": "A Practitioner id"})
-    include = fields.String(metadata={
-        "description": "auth/roles (or role): add the users' roles to `included`"})
+    include = include(ROLE_INCLUDES, "the users' roles")
 
 
-class UserGetQuerySchema(QuerySchema):
-    include = fields.String(metadata={
-        "description": "auth/roles (or role): add the user's role to `included`"})
+class UserQuerySchema(QuerySchema):
+    """The query of an endpoint that answers with one user (get, create, update)."""
+
+    include = include(ROLE_INCLUDES, "the user's role")
 
 
 class AppClientListQuerySchema(ListQuerySchema):
     name = fields.String(data_key="filter[name]")
     type = fields.String(data_key="filter[type]")
-    include = fields.String(metadata={"description": "auth/roles: add the app clients' roles to `included`"})
+    include = include(CLIENT_INCLUDES, "the app clients' roles")
 
 
-class AppClientGetQuerySchema(QuerySchema):
-    include = fields.String(metadata={"description": "auth/roles: add the app client's role to `included`"})
+class AppClientQuerySchema(QuerySchema):
+    """The query of an endpoint that answers with one app client (get, create, rotate-secret)."""
+
+    include = include(CLIENT_INCLUDES, "the app client's role")
 
 
 class LinkageSchema(Schema):
