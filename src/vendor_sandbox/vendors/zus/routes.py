@@ -23,28 +23,30 @@ from .errors import (
     ZusErrorSchema,
 )
 from .jsonapi import media_type_problem, page_links, problems, query_problems
+from .queries import (
+    AppClientListQuerySchema,
+    AppClientQuerySchema,
+    QuerySchema,
+    RoleListQuerySchema,
+    UserListQuerySchema,
+    UserQuerySchema,
+)
 from .schemas import (
     AppClientCreateDocumentSchema,
     AppClientDocumentSchema,
     AppClientListDocumentSchema,
-    AppClientListQuerySchema,
-    AppClientQuerySchema,
     BundleSchema,
     PractitionerResourceSchema,
     PractitionerSchema,
     PractitionerSearchSchema,
-    QuerySchema,
     RoleDocumentSchema,
     RoleListDocumentSchema,
-    RoleListQuerySchema,
     TokenRequestSchema,
     TokenSchema,
     UserCreateDocumentSchema,
     UserDocumentSchema,
     UserListDocumentSchema,
-    UserListQuerySchema,
     UserPatchDocumentSchema,
-    UserQuerySchema,
 )
 
 
