@@ -49,6 +49,11 @@ def test_the_jsonapi_media_type_with_parameters_is_415(zus, content_type):
     assert zus.list_users(**{"filter[email]": "jane@example.com"}).get_json()["data"] == []
 
 
+def test_the_header_alone_is_enough_for_415(zus):
+    response = send(zus, "GET", "/auth/roles", headers={"Content-Type": f"{JSONAPI}; charset=utf-8"})
+    assert response.status_code == 415
+
+
 @pytest.mark.parametrize("content_type", [JSONAPI, "application/json", "application/json; charset=utf-8"])
 def test_other_content_types_are_not_refused(zus, content_type):
     response = send(zus, "POST", "/auth/users", user_body(), {"Content-Type": content_type})

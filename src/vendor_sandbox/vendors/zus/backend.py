@@ -114,9 +114,9 @@ class ZusBackend(Directory):
         if len(recent) >= TOKENS_PER_HOUR:
             raise TooManyTokens(limit=TOKENS_PER_HOUR)
         self._grants.put(client["id"], recent + [now.timestamp()])
-        issued = {"access_token": self._client_token(client)}
-        if self._granted(client):
-            issued["scope"] = " ".join(self._granted(client))
+        issued, granted = {"access_token": self._client_token(client)}, self._granted(client)
+        if granted:
+            issued["scope"] = " ".join(granted)
         return {**issued, "expires_in": EXPIRES_IN, "token_type": "Bearer"}
 
     def authenticate(self, token):

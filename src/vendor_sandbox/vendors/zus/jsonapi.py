@@ -127,13 +127,14 @@ def _detail(message, pointer):
     return f"{member}: {message}"
 
 
-def media_type_problem(content_type, accept, has_body):
+def media_type_problem(content_type, accept):
     """(status, detail) when a request breaks JSON:API 1.0's content negotiation, else None.
 
-    415: the JSON:API media type sent with parameters (`; charset=utf-8` too). 406: every JSON:API
-    entry of Accept carries media-type parameters (the `q` weight and what follows it do not count).
+    415: a Content-Type of the JSON:API media type with parameters (`; charset=utf-8` too), body or
+    not, as the spec words it. 406: every JSON:API entry of Accept carries media-type parameters (the
+    `q` weight and what follows it do not count).
     """
-    if has_body and content_type:
+    if content_type:
         kind, _, params = content_type.partition(";")
         if kind.strip().lower() == MEDIA_TYPE and params.strip():
             return 415, f"Content-Type {MEDIA_TYPE} must not have media type parameters"

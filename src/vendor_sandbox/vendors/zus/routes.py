@@ -115,8 +115,7 @@ fhir_blp = FhirBlueprint("zus_fhir", __name__, url_prefix="/zus/fhir", descripti
 
 def negotiate():
     """JSON:API 1.0's content negotiation, before anything else is looked at."""
-    problem = media_type_problem(request.headers.get("Content-Type"), request.headers.get("Accept"),
-                                 bool(request.content_length or request.headers.get("Transfer-Encoding")))
+    problem = media_type_problem(request.headers.get("Content-Type"), request.headers.get("Accept"))
     if problem:
         raise MediaTypeRefused(*problem)
 
@@ -181,8 +180,6 @@ class Roles(MethodView):
 
 
 CARE_TEAM_USER_ROLE = "1a7b2d63-4c8e-4f2a-b9d3-6e5a7f8b9c02"
-
-
 CARE_PORTAL_CLIENT = "e8f9a0b1-c2d3-4e4f-8a5b-6c7d8e9fab03"  # not the backend client the docs' curl uses
 CARLA_CARE = "f2a3b4c5-d6e7-4f8a-9b0c-1d2e3f4a5b62"
 
