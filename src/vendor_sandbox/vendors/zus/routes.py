@@ -133,6 +133,10 @@ ERROR_RESPONSES = {  # blueprint -> (component response, its schema, media type)
 }
 
 
+# every Auth Service operation may answer JSON:API's content negotiation (negotiate, above)
+NEGOTIATED = {"zus_auth": (406, 415)}
+
+
 def _errors(blp, *statuses):
     """Document `statuses` (and any other error) in the shape of the blueprint's service.
 
@@ -142,7 +146,7 @@ def _errors(blp, *statuses):
     name = ERROR_RESPONSES[blp.name][0]
 
     def decorate(view):
-        for status in (*statuses, "default"):
+        for status in (*statuses, *NEGOTIATED.get(blp.name, ()), "default"):
             view = blp.alt_response(status, response=name)(view)
         return view
 
