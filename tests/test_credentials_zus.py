@@ -87,5 +87,5 @@ def test_a_token_request_without_a_json_content_type_is_bound_too(server, fresh)
     body = {"grant_type": "client_credentials", "client_id": entry["clientId"], "client_secret": entry["clientSecret"]}
     status, _, token = server.request("POST", "/zus/oauth/token", body, headers={"Content-Type": "text/plain"})
     assert status == 200
-    assert set(token) == {"access_token", "token_type", "expires_in"}
+    assert set(token) == {"access_token", "scope", "token_type", "expires_in"}
     assert journal(server, a) == [("POST", "/zus/oauth/token", 200)]

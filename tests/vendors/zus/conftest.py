@@ -7,10 +7,12 @@ its own users, and ~10x faster than an app per test. Tests that need other setti
 import itertools
 
 import pytest
+from flask.testing import FlaskClient
 
 from vendor_sandbox import create_app
 
 from ...conftest import FROZEN_AT
+from .jsonapi_rules import check_response
 
 ACME = "5b0d6c1e-8a2f-4c7e-9f31-2e4a6b8c0d11"
 RIVERSIDE = "9c3e7f20-1b4d-4a6e-8c5f-7d9e0a1b2c33"
@@ -38,7 +40,8 @@ FHIR = "application/fhir+json"
 def error(status, detail, pointer=None, parameter=None):
     """One Auth Service error object, with `detail` and Zus's own `details`."""
     titles = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-              409: "Conflict", 413: "Request Entity Too Large", 500: "Internal Server Error"}
+              406: "Not Acceptable", 409: "Conflict", 413: "Request Entity Too Large", 415: "Unsupported Media Type",
+              500: "Internal Server Error"}
     obj = {"status": str(status), "code": status, "title": titles[status], "detail": detail, "details": detail}
     if pointer is not None:
         obj["source"] = {"pointer": pointer}
@@ -110,9 +113,27 @@ def token(client, **body):
 _numbers = itertools.count()
 
 
+class JsonApiCheckedClient(FlaskClient):
+    """Every Auth Service answer any Zus test gets is checked against JSON:API 1.0's document rules."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        path = response.request.path
+        if is_auth_service(path) and response.get_data() and response.request.method != "HEAD":
+            check_response(response.status_code, response.headers.get("Content-Type"), response.get_json())
+        return response
+
+
+def is_auth_service(path):
+    """The JSON:API half of /zus: everything but FHIR and the token endpoint."""
+    return path.startswith("/zus/") and not path.startswith(("/zus/fhir", "/zus/oauth/token"))
+
+
 @pytest.fixture(scope="session")
 def app():
-    return create_app({"TESTING": True, "FROZEN_CLOCK": FROZEN_AT, "SEED": 0})
+    app = create_app({"TESTING": True, "FROZEN_CLOCK": FROZEN_AT, "SEED": 0})
+    app.test_client_class = JsonApiCheckedClient
+    return app
 
 
 @pytest.fixture

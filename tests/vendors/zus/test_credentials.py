@@ -4,7 +4,7 @@ import jwt
 
 from vendor_sandbox import create_app
 
-from .conftest import ACME, ACME_BACKEND, RIVERSIDE, ZusCaller, token
+from .conftest import ACME, ACME_BACKEND, NOW, RIVERSIDE, ZusCaller, token
 
 
 def test_shape_and_entries(client):
@@ -42,6 +42,17 @@ def test_user_tokens_carry_the_users_claims(client):
         "builder_id": ACME, "builder_name": "Acme Health", "user_id": "f2a3b4c5-d6e7-4f8a-9b0c-1d2e3f4a5b62",
         "email": "carla.care@acme.example", "user_type": "builder", "is_super_org": False,
         "practitioner_id": "a3c1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1c21"}
+
+
+def test_user_tokens_are_auth0_login_tokens(client):
+    carla = client.get("/_sandbox/credentials").get_json()["zus"][1]
+    claims = jwt.decode(carla["token"], options={"verify_signature": False})
+    # what Zus's own client types a token as (ctw-component-library's ZusJWT: `aud: string[]`, `scope`):
+    # an OpenID Connect login for the API, so Auth0 adds its userinfo audience
+    assert {k: v for k, v in claims.items() if not k.startswith("https://")} == {
+        "iss": "https://zus-sandbox.us.auth0.com/", "sub": "auth0|f2a3b4c5-d6e7-4f8a-9b0c-1d2e3f4a5b62",
+        "aud": ["https://api.sandbox.zusapi.com", "https://zus-sandbox.us.auth0.com/userinfo"],
+        "iat": NOW, "exp": NOW + 3600, "azp": "PuzaR6b4U1l2wMC3qciU1qUJI2fOxJLw", "scope": "openid profile email"}
 
 
 def test_the_same_seed_gives_the_same_tokens():

@@ -28,7 +28,7 @@ def test_lists_the_managed_roles_of_the_callers_builder(zus):
     assert [r["id"] for r in body["data"]] == list(ROLES.values())
     assert all(r["attributes"]["isManaged"] is True for r in body["data"])
     assert body["data"][0] == BUILDER_ADMIN
-    assert body["links"] == {"self": "http://localhost/zus/auth/roles?page[count]=100&page[offset]=0",
+    assert body["links"] == {"self": "http://localhost/zus/auth/roles?page%5Bcount%5D=100&page%5Boffset%5D=0",
                              "prev": None, "next": None}
 
 
@@ -52,9 +52,9 @@ def test_pages_with_links(zus):
     body = zus.roles(**{"page[count]": 2, "page[offset]": 1}).get_json()
     assert [r["attributes"]["name"] for r in body["data"]] == ["Care Team User", "Permissionless"]
     assert body["links"] == {
-        "self": "http://localhost/zus/auth/roles?page[count]=2&page[offset]=1",
-        "prev": "http://localhost/zus/auth/roles?page[count]=2&page[offset]=0",
-        "next": "http://localhost/zus/auth/roles?page[count]=2&page[offset]=3",
+        "self": "http://localhost/zus/auth/roles?page%5Bcount%5D=2&page%5Boffset%5D=1",
+        "prev": "http://localhost/zus/auth/roles?page%5Bcount%5D=2&page%5Boffset%5D=0",
+        "next": "http://localhost/zus/auth/roles?page%5Bcount%5D=2&page%5Boffset%5D=3",
     }
     assert [r["attributes"]["name"] for r in zus.roles(**{"page[size]": 3, "page[number]": 2})
             .get_json()["data"]] == ["Builder Data Integration"]

@@ -19,7 +19,7 @@ def test_lists_the_builders_users_oldest_first(zus):
     assert [u["attributes"]["name"] for u in body["data"]] == ["Ada Admin", "Carla Care", "Perry Permissionless"]
     assert body["data"][0] == ADA_RESOURCE
     assert "included" not in body
-    assert body["links"] == {"self": "http://localhost/zus/auth/users?page[count]=100&page[offset]=0",
+    assert body["links"] == {"self": "http://localhost/zus/auth/users?page%5Bcount%5D=100&page%5Boffset%5D=0",
                              "prev": None, "next": None}
 
 
@@ -59,9 +59,9 @@ def test_pagination_links_keep_filters_and_reach_every_user(zus):
     first = zus.list_users(**{"filter[name]": "page", "page[count]": 2}).get_json()
     assert [u["attributes"]["name"] for u in first["data"]] == ["Page 0", "Page 1"]
     assert first["links"] == {
-        "self": "http://localhost/zus/auth/users?filter[name]=page&page[count]=2&page[offset]=0",
+        "self": "http://localhost/zus/auth/users?filter%5Bname%5D=page&page%5Bcount%5D=2&page%5Boffset%5D=0",
         "prev": None,
-        "next": "http://localhost/zus/auth/users?filter[name]=page&page[count]=2&page[offset]=2",
+        "next": "http://localhost/zus/auth/users?filter%5Bname%5D=page&page%5Bcount%5D=2&page%5Boffset%5D=2",
     }
     names, link = [], first["links"]["self"]
     while link:

@@ -6,10 +6,13 @@ from datetime import timedelta
 import jwt
 import pytest
 
-from .conftest import ACME, ACME_BACKEND, AUDIENCE, NOW, ZusCaller, token
+from .conftest import ACME, ACME_BACKEND, AUDIENCE, NOW, ROLES, ZusCaller, token
 
 GRANT = {"grant_type": "client_credentials", "client_id": ACME_BACKEND["clientId"],
          "client_secret": ACME_BACKEND["clientSecret"], "audience": AUDIENCE}
+# the Builder Admin role's permissions (fixtures/zus/roles.json), which Acme Backend holds
+ADMIN_PERMISSIONS = ["auth/users:read", "auth/users:write", "auth/roles:read", "auth/app-clients:read",
+                     "auth/app-clients:write", "fhir:read", "fhir:write"]
 
 
 def test_json_body_gets_an_auth0_style_token(client):
@@ -17,19 +20,22 @@ def test_json_body_gets_an_auth0_style_token(client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
     body = response.get_json()
-    assert list(body) == ["access_token", "token_type", "expires_in"]
-    assert (body["token_type"], body["expires_in"]) == ("Bearer", 3600)
+    assert list(body) == ["access_token", "scope", "expires_in", "token_type"]  # Auth0's order
+    assert (body["scope"], body["expires_in"], body["token_type"]) == (" ".join(ADMIN_PERMISSIONS), 3600, "Bearer")
 
 
-def test_the_token_carries_zus_claims(client):
+def test_the_token_is_an_auth0_machine_to_machine_token_with_zus_claims(client):
     claims = jwt.decode(token(client, **GRANT).get_json()["access_token"], options={"verify_signature": False})
     assert claims == {
         "iss": "https://zus-sandbox.us.auth0.com/",
         "sub": f"{ACME_BACKEND['clientId']}@clients",
-        "aud": [AUDIENCE],
+        "aud": AUDIENCE,  # one string in an M2M token: Auth0 adds no userinfo audience
         "iat": NOW,
         "exp": NOW + 3600,
         "azp": ACME_BACKEND["clientId"],
+        "gty": "client-credentials",
+        "scope": " ".join(ADMIN_PERMISSIONS),
+        "permissions": ADMIN_PERMISSIONS,
         "https://zusapi.com/builder_id": ACME,
         "https://zusapi.com/builder_name": "Acme Health",
         "https://zusapi.com/app_client_id": ACME_BACKEND["id"],
@@ -66,8 +72,10 @@ def test_the_token_works_and_expires_after_an_hour(app, client):
     [
         ({"grant_type": None}, 400, {"error": "invalid_request", "error_description":
                                      "Missing required parameter: grant_type"}),
-        ({"grant_type": "password"}, 400, {"error": "unsupported_grant_type", "error_description":
-                                           "Unsupported grant type: password"}),
+        ({"grant_type": "secret_handshake"}, 400, {"error": "unsupported_grant_type", "error_description":
+                                                   "Unsupported grant type: secret_handshake"}),
+        ({"grant_type": "password", "client_secret": "wrong"}, 401, {"error": "access_denied",
+                                                                     "error_description": "Unauthorized"}),
         ({"client_id": None}, 400, {"error": "invalid_request", "error_description":
                                     "Missing required parameter: client_id"}),
         ({"client_id": "nobody"}, 401, {"error": "access_denied", "error_description": "Unauthorized"}),
@@ -89,6 +97,43 @@ def test_a_single_page_application_may_not_use_client_credentials(client):
     response = token(client, **{**GRANT, "client_id": spa["clientId"], "client_secret": spa["clientSecret"]})
     assert (response.status_code, response.get_json()) == (403, {
         "error": "unauthorized_client", "error_description": "Grant type 'client_credentials' not allowed for the client."})
+
+
+@pytest.mark.parametrize("grant", [
+    "password", "refresh_token", "authorization_code", "http://auth0.com/oauth/grant-type/password-realm",
+    "urn:ietf:params:oauth:grant-type:device_code", "urn:ietf:params:oauth:grant-type:token-exchange",
+    "http://auth0.com/oauth/grant-type/mfa-otp"])
+def test_an_m2m_client_has_only_the_client_credentials_grant(client, grant):
+    response = token(client, **{**GRANT, "grant_type": grant, "username": "ada@acme.example", "password": "x",
+                                "refresh_token": "r", "code": "c"})
+    assert (response.status_code, response.get_json()) == (403, {
+        "error": "unauthorized_client", "error_description": f"Grant type '{grant}' not allowed for the client."})
+    assert response.mimetype == "application/json"
+
+
+@pytest.mark.parametrize(("grant", "extra", "status", "body"), [
+    ("refresh_token", {"refresh_token": "never-issued"}, 403,
+     {"error": "invalid_grant", "error_description": "Unknown or invalid refresh token."}),
+    ("authorization_code", {"code": "never-issued", "redirect_uri": "https://app.example/cb"}, 403,
+     {"error": "invalid_grant", "error_description": "Invalid authorization code"}),
+    ("password", {"username": "ada@acme.example", "password": "x"}, 403,
+     {"error": "unauthorized_client", "error_description": "Grant type 'password' not allowed for the client."}),
+])
+def test_a_login_application_may_present_only_what_it_was_issued(client, grant, extra, status, body):
+    spa = next(c for c in client.get("/_sandbox/credentials").get_json()["zus"] if c["name"] == "Acme Care Portal")
+    response = token(client, grant_type=grant, client_id=spa["clientId"], client_secret=spa["clientSecret"], **extra)
+    assert (response.status_code, response.get_json()) == (status, body)
+
+
+def test_a_client_whose_role_grants_nothing_gets_no_scope(client, zus):
+    created = zus.post("/auth/app-clients", {"data": {
+        "type": "auth/app-clients", "attributes": {"type": "machine_to_machine", "name": "Idle", "userType": "builder"},
+        "relationships": {"auth/roles": {"data": {"type": "auth/roles", "id": ROLES["Permissionless"]}}}}})
+    attributes = created.get_json()["data"]["attributes"]
+    response = token(client, **{**GRANT, "client_id": attributes["clientId"], "client_secret": attributes["clientSecret"]})
+    assert list(response.get_json()) == ["access_token", "expires_in", "token_type"]
+    claims = jwt.decode(response.get_json()["access_token"], options={"verify_signature": False})
+    assert (claims["permissions"], "scope" in claims) == ([], False)
 
 
 def test_malformed_json_is_an_oauth_error(client):

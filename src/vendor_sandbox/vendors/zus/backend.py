@@ -7,11 +7,11 @@ resources other than Practitioner and FHIR updates (PUT/PATCH) of Practitioners.
 
 import hmac
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ...bindings import CredentialTaken, InvalidCredential, check_fields, one_of, pair, text
 from . import fhir
-from .directory import Directory, expect_type, normalized_user
+from .directory import Directory, expect_new, normalized_user
 from .errors import (
     AudienceUnknown,
     ClientDenied,
@@ -19,6 +19,7 @@ from .errors import (
     FhirUnknownParameter,
     Forbidden,
     GrantNotAllowed,
+    InvalidGrant,
     MissingParameter,
     NotFound,
     RelatedNotFound,
@@ -32,6 +33,18 @@ from .tokens import AUDIENCES, EXPIRES_IN, TokenCodec
 DOCS_CLIENT_ID = "PuzaR6b4U1l2wMC3qciU1qUJI2fOxJLw"  # the Zus docs' own app client
 ALNUM = string.ascii_letters + string.digits
 SECRET_ALPHABET = ALNUM + "-_"
+# Auth0's grant types at /oauth/token. An M2M application has client_credentials only; Zus's other
+# application types log users in (authorization code, then refresh tokens), never with a secret alone.
+AUTH0_GRANTS = ("client_credentials", "authorization_code", "refresh_token", "password",
+                "http://auth0.com/oauth/grant-type/password-realm", "urn:ietf:params:oauth:grant-type:device_code",
+                "urn:ietf:params:oauth:grant-type:token-exchange", "urn:openid:params:grant-type:ciba",
+                "http://auth0.com/oauth/grant-type/passwordless/otp", "http://auth0.com/oauth/grant-type/mfa-otp",
+                "http://auth0.com/oauth/grant-type/mfa-oob", "http://auth0.com/oauth/grant-type/mfa-recovery-code")
+CLIENT_GRANTS = {"machine_to_machine": ("client_credentials",)}
+LOGIN_GRANTS = ("authorization_code", "refresh_token")
+# what Auth0 says of a code or refresh token it never issued: the sandbox issues neither
+UNKNOWN_GRANT_TEXT = {"authorization_code": "Invalid authorization code",
+                      "refresh_token": "Unknown or invalid refresh token."}
 
 
 @dataclass(frozen=True)
@@ -94,15 +107,17 @@ class ZusBackend(Directory):
         grant = params.get("grant_type")
         if not grant:
             raise MissingParameter(name="grant_type")
-        if grant != "client_credentials":
+        if grant not in AUTH0_GRANTS:
             raise UnsupportedGrant(grant=grant)
         if not params.get("client_id"):
             raise MissingParameter(name="client_id")
         client = self._clients.get(self._clients.owner("clientId", params["client_id"]) or "")
         if not client or not hmac.compare_digest(client["clientSecret"], params.get("client_secret") or ""):
             raise ClientDenied()
-        if client["type"] != "machine_to_machine":
+        if grant not in CLIENT_GRANTS.get(client["type"], LOGIN_GRANTS):
             raise GrantNotAllowed(grant=grant)
+        if grant != "client_credentials":
+            raise InvalidGrant(UNKNOWN_GRANT_TEXT[grant])
         audience = params.get("audience", self._codec.audience)
         # Zus's own API URL, or any URL the caller reaches our Zus API by (one derived from its base URL)
         if audience != self._codec.audience and audience not in api_urls:
@@ -113,7 +128,10 @@ class ZusBackend(Directory):
         if len(recent) >= limit:
             raise TooManyTokens(limit=limit)
         self._grants.put(client["id"], recent + [now.timestamp()])
-        return {"access_token": self._client_token(client), "token_type": "Bearer", "expires_in": EXPIRES_IN}
+        issued, granted = {"access_token": self._client_token(client)}, self._granted(client)
+        if granted:
+            issued["scope"] = " ".join(granted)
+        return {**issued, "expires_in": EXPIRES_IN, "token_type": "Bearer"}
 
     def authenticate(self, token):
         claims = self._codec.verify(token, self._source.now())
@@ -140,11 +158,33 @@ class ZusBackend(Directory):
                  if "name" not in query or r["name"].casefold() == query["name"].casefold()]
         return page([role_resource(r) for r in roles], query)
 
+    def get_role(self, caller, role_id):
+        role = self._roles.get(role_id)
+        if not role or role["builderId"] != caller.builder_id:
+            raise NotFound(type="auth/roles", id=role_id)
+        return {"data": role_resource(role)}
+
+    def _included(self, records, include):
+        """The roles of `records` for an `include` (its paths checked by the query schema); None without.
+
+        JSON:API: each role once, each one linked from the primary data (full linkage).
+        """
+        if include is None:
+            return None
+        role_ids = dict.fromkeys(record["roleId"] for record in records)
+        return [role_resource(self._roles.get(role_id)) for role_id in role_ids]
+
+    def _with_included(self, document, records, include):
+        included = self._included(records, include)
+        if included is not None:
+            document["included"] = included
+        return document
+
     # app clients
 
-    def create_app_client(self, caller, document):
+    def create_app_client(self, caller, document, include=None):
         data = document["data"]
-        expect_type(data["type"], "auth/app-clients")
+        expect_new(data, "auth/app-clients")
         role = self._role_in_builder(caller, data["relationships"]["role"])
         now = self._source.now()
         client = {
@@ -159,22 +199,25 @@ class ZusBackend(Directory):
         }
         self._clients.claim("clientId", client["clientId"], client["id"])
         self._clients.put(client["id"], client, index={"builder": caller.builder_id})
-        return {"data": app_client_resource(client, secret=True)}
+        return self._with_included({"data": app_client_resource(client, secret=True)}, [client], include)
 
     def list_app_clients(self, caller, query):
         clients = [c for c in self._clients.list("builder", caller.builder_id)
                    if all(c[key] == query[key] for key in ("name", "type") if key in query)]
-        return page([app_client_resource(c) for c in clients], query)
+        listed = page(clients, query)
+        return replace(listed, data=[app_client_resource(c) for c in listed.data],
+                       included=self._included(listed.data, query.get("include")))
 
-    def get_app_client(self, caller, client_id):
-        return {"data": app_client_resource(self._client_in_builder(caller, client_id))}
+    def get_app_client(self, caller, client_id, include=None):
+        client = self._client_in_builder(caller, client_id)
+        return self._with_included({"data": app_client_resource(client)}, [client], include)
 
-    def rotate_secret(self, caller, client_id):
+    def rotate_secret(self, caller, client_id, include=None):
         client = self._client_in_builder(caller, client_id)
         now = int(self._source.now().timestamp())
         client = {**client, "clientSecret": self._source.string(64, SECRET_ALPHABET), "updatedAt": now}
         self._clients.put(client["id"], client, index={"builder": caller.builder_id})
-        return {"data": app_client_resource(client, secret=True)}
+        return self._with_included({"data": app_client_resource(client, secret=True)}, [client], include)
 
     # FHIR Practitioner
 
@@ -290,14 +333,18 @@ class ZusBackend(Directory):
                   "email": user["email"], "user_type": user["userType"], "is_super_org": False}
         if user["practitionerId"]:
             claims["practitioner_id"] = user["practitionerId"]
-        return self._codec.mint(self._source.now(), f"auth0|{user['id']}", DOCS_CLIENT_ID, claims)
+        return self._codec.mint_login(self._source.now(), f"auth0|{user['id']}", DOCS_CLIENT_ID, claims)
 
     def _client_token(self, client):
         claims = {"builder_id": client["builderId"],
                   "builder_name": self._builders.get(client["builderId"])["name"],
                   "app_client_id": client["id"], "user_type": client["userType"], "is_super_org": False}
         subject = f"{client['clientId']}@clients"
-        return self._codec.mint(self._source.now(), subject, client["clientId"], claims)
+        return self._codec.mint_m2m(self._source.now(), subject, client["clientId"], claims, self._granted(client))
+
+    def _granted(self, client):
+        """What an app client's token grants: its role's permissions, as scopes (Zus publishes none)."""
+        return list(self._roles.get(client["roleId"])["permissions"])
 
     def _role_in_builder(self, caller, role_id):
         role = self._roles.get(role_id)

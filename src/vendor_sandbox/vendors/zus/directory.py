@@ -3,8 +3,8 @@
 from dataclasses import replace
 
 from . import fhir
-from .errors import EmailTaken, IdConflict, NotFound, RelatedNotFound, ValidationFailed
-from .jsonapi import ROLE_INCLUDES, page, role_resource, user_resource
+from .errors import ClientIdForbidden, EmailTaken, IdConflict, NotFound, ReadOnly, RelatedNotFound
+from .jsonapi import page, user_resource
 
 APP_URLS = {"sandbox": "https://app.sandbox.zushealth.com", "production": "https://app.zushealth.com"}
 RESET_HOSTS = {"sandbox": "https://zus-sandbox.us.auth0.com", "production": "https://auth.zusapi.com"}
@@ -14,10 +14,10 @@ DOCS_URL = "https://docs.zushealth.com"
 class Directory:
     """The users half of ZusBackend; it relies on the collections and helpers built there."""
 
-    def create_user(self, caller, document):
+    def create_user(self, caller, document, include=None):
         """Validate everything, then claim the e-mail, store the user and send the mails."""
         data = document["data"]
-        expect_type(data["type"], "auth/users")
+        expect_new(data, "auth/users")
         attributes, relationships = data["attributes"], data["relationships"]
         self._role_in_builder(caller, relationships["role"])
         practitioner = relationships.get("practitioner")
@@ -37,7 +37,7 @@ class Directory:
         self._claim_email(user["email"], user["id"])
         self._insert_user(user, claim=False)
         self._send_user_mails(user, attributes)
-        return {"data": user_resource(user)}
+        return self._with_included({"data": user_resource(user)}, [user], include)
 
     def list_users(self, caller, query):
         users = [u for u in self._users.list("builder", caller.builder_id) if _matches(u, query)]
@@ -47,19 +47,18 @@ class Directory:
 
     def get_user(self, caller, user_id, include=None):
         user = self._user_in_builder(caller, user_id)
-        document = {"data": user_resource(user)}
-        included = self._included([user], include)
-        if included is not None:
-            document["included"] = included
-        return document
+        return self._with_included({"data": user_resource(user)}, [user], include)
 
-    def update_user(self, caller, user_id, document):
+    def update_user(self, caller, user_id, document, include=None):
         """JSON:API PATCH: only the members sent change; a null practitioner unlinks."""
         data = document["data"]
         expect_type(data["type"], "auth/users")
         expect_type(data["id"], user_id, member="id")
         user = self._user_in_builder(caller, user_id)
         attributes, relationships = data["attributes"], data["relationships"]
+        for member in ("createdAt", "updatedAt"):
+            if member in attributes and attributes[member] != user[member]:
+                raise ReadOnly(member)
         if "role" in relationships:
             self._role_in_builder(caller, relationships["role"])
         if relationships.get("practitioner"):
@@ -75,18 +74,7 @@ class Directory:
             self._claim_email(changed["email"], user_id)
             self._users.release("email", user["email"].casefold())
         self._insert_user(changed, claim=False)
-        return {"data": user_resource(changed)}
-
-    def _included(self, users, include):
-        """The roles of `users` for `include=auth/roles` (or `role`); None without include."""
-        if include is None:
-            return None
-        for path in include.split(","):
-            if path not in ROLE_INCLUDES:
-                raise ValidationFailed([(f"include path {path} is not supported; use auth/roles",
-                                         {"parameter": "include"})])
-        role_ids = dict.fromkeys(u["roleId"] for u in users)
-        return [role_resource(self._roles.get(role_id)) for role_id in role_ids]
+        return self._with_included({"data": user_resource(changed)}, [changed], include)
 
     def _insert_user(self, user, claim=True):
         if claim:
@@ -129,6 +117,13 @@ def expect_type(sent, expected, member="type"):
     """JSON:API: a type (or PATCH id) that does not match the endpoint is a 409."""
     if sent != expected:
         raise IdConflict(member=member, value=sent, expected=expected)
+
+
+def expect_new(data, expected):
+    """A create: the type must be the endpoint's (409) and the id is the server's to assign (403)."""
+    expect_type(data["type"], expected)
+    if "id" in data:
+        raise ClientIdForbidden()
 
 
 def normalized_user(user):

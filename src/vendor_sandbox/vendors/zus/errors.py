@@ -63,6 +63,36 @@ class Forbidden(ZusError):
     message = "role {role} does not have permission {permission}"
 
 
+class ClientIdForbidden(ZusError):
+    """JSON:API: a create with a client-generated id the server does not support is a 403."""
+
+    status = 403
+    message = "client-generated ids are not supported: leave out data.id and the server assigns one"
+
+    def __init__(self):
+        super().__init__()
+        self.source = {"pointer": "/data/id"}
+
+
+class ReadOnly(ZusError):
+    """JSON:API: an update the server does not support is a 403."""
+
+    status = 403
+    message = "{member} is set by the server and cannot be changed"
+
+    def __init__(self, member):
+        super().__init__(member=member)
+        self.source = {"pointer": f"/data/attributes/{member}"}
+
+
+class MediaTypeRefused(ZusError):
+    """JSON:API content negotiation: 415 for the Content-Type, 406 for Accept."""
+
+    def __init__(self, status, detail):
+        self.status = status
+        super().__init__(detail)
+
+
 class NotFound(ZusError):
     status = 404
     message = "{type} {id} not found"
@@ -163,6 +193,13 @@ class GrantNotAllowed(OAuthError):
     status = 403
     error = "unauthorized_client"
     message = "Grant type '{grant}' not allowed for the client."
+
+
+class InvalidGrant(OAuthError):
+    """A grant the client may use, with a code or refresh token the sandbox never issued."""
+
+    status = 403
+    error = "invalid_grant"
 
 
 class AudienceUnknown(OAuthError):

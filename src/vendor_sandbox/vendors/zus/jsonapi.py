@@ -1,11 +1,19 @@
-"""The JSON:API envelope of the Auth Service: resource objects, pagination, error sources."""
+"""The JSON:API envelope of the Auth Service: resource objects, pagination, error sources, and
+the media-type negotiation JSON:API 1.0 asks of a server."""
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+MEDIA_TYPE = "application/vnd.api+json"
+# JSON:API 1.0: a query parameter named only with a-z is reserved for the spec; one the server does
+# not know is a 400. `include` and `sort` are such names too: an endpoint that has no use for them rejects them.
+RESERVED_NAME = re.compile("[a-z]+")
+
 DEFAULT_PAGE = 100
 RELATIONSHIP_KEYS = {"long": ("auth/roles", "fhir/practitioner"), "short": ("role", "practitioner")}
-ROLE_INCLUDES = ("auth/roles", "role")
+ROLE_INCLUDES = ("auth/roles", "role")  # a user's, in either key style
+CLIENT_INCLUDES = ("auth/roles",)
 
 
 @dataclass(frozen=True)
@@ -73,7 +81,8 @@ def page_links(url, args, offset, count, total):
     kept = [(k, v) for k, v in args.items(multi=True) if not k.startswith("page[")]
 
     def link(at):
-        return f"{url}?" + urlencode(kept + [("page[count]", count), ("page[offset]", at)], safe="[]/")
+        # percent-encoded (`page%5Bcount%5D`): a link must be a valid URI, and RFC 3986 reserves [ and ]
+        return f"{url}?" + urlencode(kept + [("page[count]", count), ("page[offset]", at)])
 
     return {
         "self": link(offset),
@@ -116,3 +125,32 @@ def _detail(message, pointer):
     if not member or message.startswith((member + " ", "exactly", "at most", "give either", "type must")):
         return message
     return f"{member}: {message}"
+
+
+def media_type_problem(content_type, accept):
+    """(status, detail) when a request breaks JSON:API 1.0's content negotiation, else None.
+
+    415: a Content-Type of the JSON:API media type with parameters (`; charset=utf-8` too), body or
+    not, as the spec words it. 406: every JSON:API entry of Accept carries media-type parameters (the
+    `q` weight and what follows it do not count).
+    """
+    if content_type:
+        kind, _, params = content_type.partition(";")
+        if kind.strip().lower() == MEDIA_TYPE and params.strip():
+            return 415, f"Content-Type {MEDIA_TYPE} must not have media type parameters"
+    entries = [_media_range(entry) for entry in (accept or "").split(",") if entry.strip()]
+    ours = [params for kind, params in entries if kind == MEDIA_TYPE]
+    if ours and all(ours):
+        return 406, f"Accept must allow {MEDIA_TYPE} without media type parameters"
+    return None
+
+
+def _media_range(entry):
+    """(type/subtype, its media-type parameters) of one Accept entry; accept-params start at q."""
+    kind, *params = (part.strip() for part in entry.split(";"))
+    own = []
+    for param in filter(None, params):  # a stray ";" is no parameter
+        if param.split("=", 1)[0].strip().lower() == "q":
+            break
+        own.append(param)
+    return kind.lower(), own

@@ -15,31 +15,37 @@ from .errors import (
     FhirError,
     FhirInvalid,
     InvalidJson,
+    MediaTypeRefused,
     OAuthError,
     OAuthErrorSchema,
     OperationOutcomeSchema,
     ValidationFailed,
     ZusErrorSchema,
 )
-from .jsonapi import page_links, problems, query_problems
+from .jsonapi import media_type_problem, page_links, problems, query_problems
+from .queries import (
+    AppClientListQuerySchema,
+    AppClientQuerySchema,
+    QuerySchema,
+    RoleListQuerySchema,
+    UserListQuerySchema,
+    UserQuerySchema,
+)
 from .schemas import (
     AppClientCreateDocumentSchema,
     AppClientDocumentSchema,
     AppClientListDocumentSchema,
-    AppClientListQuerySchema,
     BundleSchema,
     PractitionerResourceSchema,
     PractitionerSchema,
     PractitionerSearchSchema,
+    RoleDocumentSchema,
     RoleListDocumentSchema,
-    RoleListQuerySchema,
     TokenRequestSchema,
     TokenSchema,
     UserCreateDocumentSchema,
     UserDocumentSchema,
-    UserGetQuerySchema,
     UserListDocumentSchema,
-    UserListQuerySchema,
     UserPatchDocumentSchema,
 )
 
@@ -105,6 +111,16 @@ oauth = OAuthBlueprint("zus_oauth", __name__, url_prefix="/zus/oauth", descripti
 auth = JsonApiBlueprint("zus_auth", __name__, url_prefix="/zus/auth",
                         description="Auth Service (JSON:API): roles, users, app clients")
 fhir_blp = FhirBlueprint("zus_fhir", __name__, url_prefix="/zus/fhir", description="FHIR R4 Practitioner")
+
+
+def negotiate():
+    """JSON:API 1.0's content negotiation, before anything else is looked at."""
+    problem = media_type_problem(request.headers.get("Content-Type"), request.headers.get("Accept"))
+    if problem:
+        raise MediaTypeRefused(*problem)
+
+
+auth.before_request(negotiate)
 auth.before_request(authenticate)
 fhir_blp.before_request(authenticate)
 auth.after_request(lambda response: _typed(response, JSONAPI_TYPE))
@@ -117,6 +133,10 @@ ERROR_RESPONSES = {  # blueprint -> (component response, its schema, media type)
 }
 
 
+# every Auth Service operation may answer JSON:API's content negotiation (negotiate, above)
+NEGOTIATED = {"zus_auth": (406, 415)}
+
+
 def _errors(blp, *statuses):
     """Document `statuses` (and any other error) in the shape of the blueprint's service.
 
@@ -126,7 +146,7 @@ def _errors(blp, *statuses):
     name = ERROR_RESPONSES[blp.name][0]
 
     def decorate(view):
-        for status in (*statuses, "default"):
+        for status in (*statuses, *NEGOTIATED.get(blp.name, ()), "default"):
             view = blp.alt_response(status, response=name)(view)
         return view
 
@@ -165,6 +185,7 @@ class Roles(MethodView):
         return list_document(get_backend("zus").list_roles(g.zus_caller, query))
 
 
+CARE_TEAM_USER_ROLE = "1a7b2d63-4c8e-4f2a-b9d3-6e5a7f8b9c02"
 CARE_PORTAL_CLIENT = "e8f9a0b1-c2d3-4e4f-8a5b-6c7d8e9fab03"  # not the backend client the docs' curl uses
 CARLA_CARE = "f2a3b4c5-d6e7-4f8a-9b0c-1d2e3f4a5b62"
 
@@ -188,18 +209,30 @@ CREATE_USER_EXAMPLE = {"data": {
 }}
 
 
+@auth.route("/roles/<role_id>", parameters=_path("role_id", CARE_TEAM_USER_ROLE))
+class RoleById(MethodView):
+    @requires("auth/roles:read")
+    @auth.arguments(QuerySchema, location="query")
+    @auth.response(200, RoleDocumentSchema, content_type=JSONAPI_TYPE)
+    @_errors(auth, 400, 401, 403, 404)
+    def get(self, query, role_id):
+        """Get a role"""
+        return get_backend("zus").get_role(g.zus_caller, role_id)
+
+
 @auth.route("/users")
 class Users(MethodView):
     @requires("auth/users:write")
+    @auth.arguments(UserQuerySchema, location="query")
     @auth.arguments(UserCreateDocumentSchema, content_type=JSONAPI_TYPE, example=CREATE_USER_EXAMPLE)
     @auth.response(201, UserDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404, 409)
-    def post(self, document):
+    def post(self, query, document):
         """Create a user
 
         Only a Builder Admin may. Related role and practitioner must be in the caller's Builder.
         """
-        created = get_backend("zus").create_user(g.zus_caller, document)
+        created = get_backend("zus").create_user(g.zus_caller, document, query.get("include"))
         return created, 201, {"Location": client_url(url_for("zus_auth.UserById", user_id=created["data"]["id"],
                                                              _external=True))}
 
@@ -215,7 +248,7 @@ class Users(MethodView):
 @auth.route("/users/<user_id>", parameters=_path("user_id", CARLA_CARE))
 class UserById(MethodView):
     @requires("auth/users:read")
-    @auth.arguments(UserGetQuerySchema, location="query")
+    @auth.arguments(UserQuerySchema, location="query")
     @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404)
     def get(self, query, user_id):
@@ -223,21 +256,23 @@ class UserById(MethodView):
         return get_backend("zus").get_user(g.zus_caller, user_id, query.get("include"))
 
     @requires("auth/users:write")
+    @auth.arguments(UserQuerySchema, location="query")
     @auth.arguments(UserPatchDocumentSchema, content_type=JSONAPI_TYPE, example={
         "data": {"type": "auth/users", "id": CARLA_CARE, "attributes": {"name": "Carla Care-Smith"}}})
     @auth.response(200, UserDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404, 409)
-    def patch(self, document, user_id):
+    def patch(self, query, document, user_id):
         """Update a user
 
         Only the members sent change; assign Permissionless to revoke access.
         """
-        return get_backend("zus").update_user(g.zus_caller, user_id, document)
+        return get_backend("zus").update_user(g.zus_caller, user_id, document, query.get("include"))
 
 
 @auth.route("/app-clients")
 class AppClients(MethodView):
     @requires("auth/app-clients:write")
+    @auth.arguments(AppClientQuerySchema, location="query")
     @auth.arguments(AppClientCreateDocumentSchema, content_type=JSONAPI_TYPE, example={"data": {
         "type": "auth/app-clients",
         "attributes": {"type": "machine_to_machine", "name": "Nightly sync", "userType": "builder"},
@@ -246,12 +281,12 @@ class AppClients(MethodView):
     }})
     @auth.response(201, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
     @_errors(auth, 400, 401, 403, 404, 409)
-    def post(self, document):
+    def post(self, query, document):
         """Create an app client
 
         The response is the only one that shows the clientSecret (until it is rotated).
         """
-        created = get_backend("zus").create_app_client(g.zus_caller, document)
+        created = get_backend("zus").create_app_client(g.zus_caller, document, query.get("include"))
         return created, 201, {"Location": client_url(url_for("zus_auth.AppClientById", client_id=created["data"]["id"],
                                                              _external=True))}
 
@@ -267,24 +302,26 @@ class AppClients(MethodView):
 @auth.route("/app-clients/<client_id>", parameters=_path("client_id", CARE_PORTAL_CLIENT))
 class AppClientById(MethodView):
     @requires("auth/app-clients:read")
+    @auth.arguments(AppClientQuerySchema, location="query")
     @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, 401, 403, 404)
-    def get(self, client_id):
+    @_errors(auth, 400, 401, 403, 404)
+    def get(self, query, client_id):
         """Get an app client"""
-        return get_backend("zus").get_app_client(g.zus_caller, client_id)
+        return get_backend("zus").get_app_client(g.zus_caller, client_id, query.get("include"))
 
 
 @auth.route("/app-clients/<client_id>/rotate-secret", parameters=_path("client_id", CARE_PORTAL_CLIENT))
 class RotateSecret(MethodView):
     @requires("auth/app-clients:write")
+    @auth.arguments(AppClientQuerySchema, location="query")
     @auth.response(200, AppClientDocumentSchema, content_type=JSONAPI_TYPE)
-    @_errors(auth, 401, 403, 404)
-    def post(self, client_id):
+    @_errors(auth, 400, 401, 403, 404)
+    def post(self, query, client_id):
         """Rotate an app client's secret
 
         The old secret stops working at once; the new one is shown in this response only.
         """
-        return get_backend("zus").rotate_secret(g.zus_caller, client_id)
+        return get_backend("zus").rotate_secret(g.zus_caller, client_id, query.get("include"))
 
 
 @fhir_blp.route("/Practitioner")

@@ -96,10 +96,15 @@ class UserPatchAttributesSchema(UserAttributesSchema):
                          validate=validate.Length(min=1, error="name must not be empty"))
     userType = fields.String(error_messages=required("userType"), validate=validate.OneOf(
         USER_TYPES, error="userType must be one of: builder"))
+    # the server's: sent back unchanged they are accepted, changed they are a 403 (JSON:API)
+    createdAt = fields.Raw(load_only=True, metadata={"description": "Read-only: may be sent back unchanged"})
+    updatedAt = fields.Raw(load_only=True, metadata={"description": "Read-only: may be sent back unchanged"})
 
 
 class UserCreateDataSchema(JsonApiSchema):
     type = fields.String(required=True, error_messages=required("type"), metadata={"example": "auth/users"})
+    id = fields.Raw(load_only=True, allow_none=True, metadata={
+        "description": "Not supported: a client-generated id is refused with a 403"})
     attributes = fields.Nested(UserAttributesSchema, required=True, error_messages=required("attributes"))
     relationships = fields.Nested(RelationshipsSchema, required=True,
                                   error_messages=required("relationships"))
@@ -151,51 +156,6 @@ class AppClientCreateDataSchema(UserCreateDataSchema):
 
 class AppClientCreateDocumentSchema(JsonApiSchema):
     data = fields.Nested(AppClientCreateDataSchema, required=True, error_messages=required("data"))
-
-
-class ListQuerySchema(JsonApiSchema):
-    """JSON:API pagination: page[count]/page[offset], or page[size]/page[number]."""
-
-    FILTERS = ()
-
-    page_count = fields.Integer(data_key="page[count]", validate=validate.Range(min=1, max=1000))
-    page_offset = fields.Integer(data_key="page[offset]", validate=validate.Range(min=0))
-    page_size = fields.Integer(data_key="page[size]", validate=validate.Range(min=1, max=1000))
-    page_number = fields.Integer(data_key="page[number]", validate=validate.Range(min=1))
-
-    @pre_load
-    def known_families(self, data, **kwargs):
-        """Unsupported filters, page members and sorting are 400s, as JSON:API asks."""
-        known = {f.data_key or name for name, f in self.fields.items()}
-        for key in data:
-            if key not in known and key.startswith(("filter[", "page[", "sort", "fields[")):
-                raise ValidationError(f"unsupported query parameter {key}", key)
-        return data
-
-
-class RoleListQuerySchema(ListQuerySchema):
-    name = fields.String(data_key="filter[name]",
-                         metadata={"description": "Exact role name, e.g. Builder Admin"})
-
-
-class UserListQuerySchema(ListQuerySchema):
-    email = fields.String(data_key="filter[email]", metadata={"description": "Exact e-mail (any case)"})
-    name = fields.String(data_key="filter[name]", metadata={"description": "Part of the name (any case)"})
-    role = fields.String(data_key="filter[role]", metadata={"description": "A role id"})
-    practitioner = fields.String(data_key="filter[practitioner]",
-                                 metadata={"description": "A Practitioner id"})
-    include = fields.String(metadata={
-        "description": "auth/roles (or role): add the users' roles to `included`"})
-
-
-class UserGetQuerySchema(JsonApiSchema):
-    include = fields.String(metadata={
-        "description": "auth/roles (or role): add the user's role to `included`"})
-
-
-class AppClientListQuerySchema(ListQuerySchema):
-    name = fields.String(data_key="filter[name]")
-    type = fields.String(data_key="filter[type]")
 
 
 class LinkageSchema(Schema):
@@ -278,8 +238,10 @@ def document(name, data_schema, many=False, included=False):
 RoleListDocumentSchema = document("RoleListDocumentSchema", RoleResourceSchema, many=True)
 UserDocumentSchema = document("UserDocumentSchema", UserResourceSchema, included=True)
 UserListDocumentSchema = document("UserListDocumentSchema", UserResourceSchema, many=True, included=True)
-AppClientDocumentSchema = document("AppClientDocumentSchema", AppClientResourceSchema)
-AppClientListDocumentSchema = document("AppClientListDocumentSchema", AppClientResourceSchema, many=True)
+AppClientDocumentSchema = document("AppClientDocumentSchema", AppClientResourceSchema, included=True)
+AppClientListDocumentSchema = document("AppClientListDocumentSchema", AppClientResourceSchema, many=True,
+                                       included=True)
+RoleDocumentSchema = document("RoleDocumentSchema", RoleResourceSchema)
 
 
 class TokenRequestSchema(Schema):
@@ -295,9 +257,14 @@ class TokenRequestSchema(Schema):
 
 
 class TokenSchema(Schema):
+    """Auth0's answer, in Auth0's member order."""
+
     access_token = fields.String(required=True)
-    token_type = fields.String(required=True, metadata={"example": "Bearer"})
+    scope = fields.String(metadata={
+        "description": "The app client's role permissions, space-separated; absent when it has none",
+        "example": "auth/users:read auth/roles:read"})
     expires_in = fields.Integer(required=True, metadata={"example": 3600})
+    token_type = fields.String(required=True, metadata={"example": "Bearer"})
 
 
 class HumanNameSchema(Schema):
