@@ -2,7 +2,8 @@
 
 from .backend import ZusBackend as Backend
 from .errors import ZusApi, render_error
-from .routes import ERROR_RESPONSES, auth, fhir_blp, oauth
+from .fhir_routes import fhir_blp
+from .routes import ERROR_RESPONSES, auth, oauth
 
 NAME = "zus"
 URL_PREFIX = "/zus"
