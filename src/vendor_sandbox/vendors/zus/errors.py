@@ -257,6 +257,8 @@ def render_error(error):
     response = current_app.json.response(body)
     response.status_code = status
     response.mimetype = mimetype
+    if mimetype == FHIR_TYPE:  # FHIR names the charset; a 405 never reaches the FHIR blueprint's hooks
+        response.headers["Content-Type"] = f"{FHIR_TYPE}; charset=utf-8"
     response.headers.extend(headers)
     return response
 
