@@ -31,6 +31,7 @@ PATH_VALUES = {
     "client": "your-api-client-key",
     "client_id": "c6d7e8f9-a0b1-4c2d-8e3f-4a5b6c7d8e91",
     "practitioner_id": "a3c1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1c21",
+    "version_id": "1",  # Zus FHIR vread
 }
 ZUS_USER_ID = "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a51"  # Zus's user_id is Ada, not a Nabla UUID
 

@@ -17,8 +17,8 @@ def new_practitioner(body, practitioner_id, builder_id, source_tag, now):
     stamp = instant(now)
     meta = {"extension": [{"url": CREATED_AT, "valueInstant": stamp}], "versionId": "1", "lastUpdated": stamp,
             "source": f"#{source_tag}"}
-    return _with(body, practitioner_id, _labelled(meta, [{"system": OWNER_SYSTEM, "code": f"builder/{builder_id}"}],
-                                                 body))
+    owner_tags = [{"system": OWNER_SYSTEM, "code": f"builder/{builder_id}"}]
+    return _with(body, practitioner_id, _labelled(meta, owner_tags, body))
 
 
 def next_version(current, body, now):

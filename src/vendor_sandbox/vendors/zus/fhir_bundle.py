@@ -29,8 +29,8 @@ def history(base, self_url, args, versions, offset, count, bundle_id, now):
             entry["response"] = {"status": "204 No Content", "lastModified": version["at"]}
         else:
             entry["resource"] = resource
-            entry["request"] = {"method": version["method"],
-                                "url": "Practitioner" if version["method"] == "POST" else f"Practitioner/{version['id']}"}
+            target = "Practitioner" if version["method"] == "POST" else f"Practitioner/{version['id']}"
+            entry["request"] = {"method": version["method"], "url": target}
             entry["response"] = {"status": "201 Created" if version["method"] == "POST" else "200 OK",
                                  "etag": f'W/"{resource["meta"]["versionId"]}"',
                                  "lastModified": resource["meta"]["lastUpdated"]}

@@ -68,7 +68,8 @@ def paging(args):
 
 def _check(name, values, raw):
     if name == "active":
-        return [(f'Invalid boolean "{v}": expected true or false', raw) for v in values if v not in ("true", "false")]
+        return [(f'Invalid boolean "{v}": expected true or false', raw)
+                for v in values if v not in ("true", "false")]
     if name == "_lastUpdated":
         return [(f'Invalid date/time "{v}"', raw) for v in values if _date_range(v) is None]
     return []
@@ -107,7 +108,8 @@ def _matches(resource, name, modifier, values):
     if name == "active":
         return any(resource.get("active") is (v == "true") for v in values)
     if name == "identifier":
-        return any(_token(i.get("system"), i.get("value"), v) for i in resource.get("identifier", ()) for v in values)
+        return any(_token(i.get("system"), i.get("value"), v)
+                   for i in resource.get("identifier", ()) for v in values)
     if name == "_tag":
         tagged = any(_token(t.get("system"), t.get("code"), v) for t in resource["meta"].get("tag", ())
                      for v in values)
