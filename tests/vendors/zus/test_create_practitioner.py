@@ -165,3 +165,14 @@ def test_a_care_team_user_may_not_create(zus_as):
     assert response.status_code == 403 and response.headers["Content-Type"] == CONTENT_TYPE
     assert parsed(response)["issue"][0]["code"] == "forbidden"
     assert CARLA_PRACTITIONER
+
+
+@pytest.mark.parametrize("body", [
+    # values of the wrong JSON type where fhir.resources looks them up: a 400, never a 500
+    {"resourceType": "Practitioner", "photo": [{"url": [["x"]]}]},
+    {"resourceType": "Practitioner", "contained": [{"resourceType": ["Patient"]}]},
+])
+def test_bodies_that_trip_a_library_are_still_400(zus, body):
+    response = zus.create_practitioner(body)
+    assert response.status_code == 400
+    assert all(issue["code"] == "invalid" and issue["expression"] for issue in parsed(response)["issue"])

@@ -10,7 +10,9 @@ PATH = f"/fhir/Practitioner/{CARLA_PRACTITIONER}"
 
 
 @pytest.mark.parametrize("accept", [None, "application/fhir+json", "application/json", "application/json+fhir",
-                                    "*/*", "application/fhir+xml;q=0.9, application/fhir+json", "application/*"])
+                                    "*/*", "application/fhir+xml;q=0.9, application/fhir+json", "application/*",
+                                    "application/fhir+json; fhirVersion=4.0", "application/fhir+json;charset=utf-8",
+                                    "application/json, text/plain, */*"])
 def test_json_is_served_for(zus, accept):
     response = call(zus, "GET", PATH, **({"Accept": accept} if accept else {}))
     assert (response.status_code, response.headers["Content-Type"]) == (200, CONTENT_TYPE)
@@ -25,6 +27,8 @@ def test_format_json(zus, fmt):
 @pytest.mark.parametrize(("query", "accept", "wanted"), [
     ({}, "application/fhir+xml", "application/fhir+xml"),
     ({}, "text/html", "text/html"),
+    ({}, "application/fhir+json; fhirVersion=5.0", "application/fhir+json; fhirVersion=5.0"),
+    ({}, "application/xml, application/fhir+json;q=0", "application/xml, application/fhir+json;q=0"),
     ({"_format": "xml"}, None, "_format=xml"),
     ({"_format": "application/fhir+xml"}, None, "_format=application/fhir+xml"),
     ({"_format": "turtle"}, "application/fhir+json", "_format=turtle"),

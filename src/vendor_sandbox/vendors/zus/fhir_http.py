@@ -25,9 +25,17 @@ def negotiate():
         if wanted.split(";")[0].strip().lower() not in JSON_FORMATS:
             raise FhirNotAcceptable(wanted=f"_format={wanted}")
         return
-    accept = request.accept_mimetypes
-    if request.headers.get("Accept") and accept.best_match(JSON_TYPES) is None:
+    if request.headers.get("Accept") and not any(
+            quality > 0 and _json_media_type(value) for value, quality in request.accept_mimetypes):
         raise FhirNotAcceptable(wanted=request.headers["Accept"])
+
+
+def _json_media_type(value):
+    """A media range that JSON satisfies; FHIR's fhirVersion parameter must name R4 (4.0)."""
+    kind, *parameters = [part.strip() for part in value.split(";")]
+    version = next((p.split("=", 1)[1].strip('"') for p in parameters if p.lower().startswith("fhirversion=")),
+                   "4.0")
+    return kind.lower() in (*JSON_TYPES, "*/*", "application/*") and version in ("4.0", "4.0.1")
 
 
 def check_content_type():

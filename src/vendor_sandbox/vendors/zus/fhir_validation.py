@@ -25,9 +25,12 @@ def problems(resource_type, body):
     One problem per expression, the first library's that names it.
     """
     found = {}
-    for diagnostics, expression in [*_empties(body, resource_type), *_fhir_resources(resource_type, body),
+    by_fhir_resources = _fhir_resources(resource_type, body)
+    for diagnostics, expression in [*_empties(body, resource_type), *(by_fhir_resources or ()),
                                     *_fhirclient(resource_type, body)]:
         found.setdefault(expression, diagnostics)
+    if not found and by_fhir_resources is None:
+        found[resource_type] = f"{resource_type}: Not readable as an R4 {resource_type}"
     return sorted((diagnostics, expression) for expression, diagnostics in found.items())
 
 
@@ -69,6 +72,8 @@ def _fhir_resources(resource_type, body):
     except pydantic.ValidationError as error:
         return [(f"{expression}: {_message(e)}", expression)
                 for e in error.errors() for expression in [_fhirpath(resource_type, e["loc"])]]
+    except Exception:  # a value of the wrong JSON type deep down can trip the library itself: None
+        return None
     return []
 
 
