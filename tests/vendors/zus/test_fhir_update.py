@@ -140,3 +140,34 @@ def test_a_care_team_user_may_read_but_not_write(zus_as):
     for method, body in (("PUT", carla()), ("DELETE", None)):
         response = call(carla_care, method, PATH, body)
         assert (response.status_code, parsed(response)["issue"][0]["code"]) == (403, "forbidden")
+
+
+def test_concurrent_updates_from_one_version_one_wins(app, namespace, zus):
+    """Rounds of eight clients holding the current version updating at once, over real threads, with
+    the interpreter switching threads as often as it can: each round one 200 and seven 412."""
+    import sys
+    import threading
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for version in range(1, 21):
+            barrier, answers = threading.Barrier(8), []
+
+            def update(i, held=version):
+                client = app.test_client()
+                barrier.wait()
+                answers.append(client.put(f"/zus{PATH}", json=carla(gender="other" if i % 2 else "female"),
+                                          headers={**zus.headers, "X-Sandbox-Namespace": namespace,
+                                                   "If-Match": f'W/"{held}"'}))
+
+            threads = [threading.Thread(target=update, args=(i,)) for i in range(8)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            assert sorted(a.status_code for a in answers) == [200] + [412] * 7, version
+    finally:
+        sys.setswitchinterval(interval)
+    history = zus.get(f"{PATH}/_history", _count=100).get_json()
+    assert [e["resource"]["meta"]["versionId"] for e in history["entry"]] == [str(v) for v in range(21, 0, -1)]

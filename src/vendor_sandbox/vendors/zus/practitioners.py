@@ -71,10 +71,15 @@ class Practitioners:
             raise FhirIdMissing()
         if body["id"] != practitioner_id:
             raise FhirIdMismatch(body=body["id"], url=practitioner_id)
-        current = self.get_practitioner(caller, practitioner_id)
-        if if_match is not None and if_match != current["meta"]["versionId"]:
-            raise FhirStaleVersion(id=practitioner_id, version=if_match)
-        resource = fhir.next_version(current, body, self._source.now())
+        while True:
+            current = self.get_practitioner(caller, practitioner_id)
+            if if_match is not None and if_match != current["meta"]["versionId"]:
+                raise FhirStaleVersion(id=practitioner_id, version=if_match)
+            resource = fhir.next_version(current, body, self._source.now())
+            if self._claim_version(practitioner_id, resource["meta"]["versionId"]):
+                break
+            if if_match is not None:  # a concurrent write took the version this client held
+                raise FhirStaleVersion(id=practitioner_id, version=if_match)
         self._practitioners.put(practitioner_id, resource, index={"builder": caller.builder_id})
         self._record(practitioner_id, caller.builder_id, "PUT", resource, resource["meta"]["lastUpdated"])
         return resource
@@ -85,10 +90,12 @@ class Practitioners:
             current = self.get_practitioner(caller, practitioner_id)
         except FhirGone:
             return False
+        version_id = str(int(current["meta"]["versionId"]) + 1)
+        if not self._claim_version(practitioner_id, version_id):
+            return self.delete_practitioner(caller, practitioner_id)  # written meanwhile: delete that
         self._practitioners.delete(practitioner_id)
-        stamp = fhir.instant(self._source.now())
-        self._record(practitioner_id, caller.builder_id, "DELETE", None, stamp,
-                     str(int(current["meta"]["versionId"]) + 1))
+        self._record(practitioner_id, caller.builder_id, "DELETE", None, fhir.instant(self._source.now()),
+                     version_id)
         return True
 
     def practitioner_history(self, caller, practitioner_id=None):
@@ -118,6 +125,10 @@ class Practitioners:
     def _history_of(self, caller, practitioner_id):
         return [v for v in self._versions.list("practitioner", practitioner_id, reverse=True)
                 if v["builder"] == caller.builder_id]
+
+    def _claim_version(self, practitioner_id, version_id):
+        """Each version is written once: of two concurrent writes from one version, one wins."""
+        return self._versions.claim("versions", f"{practitioner_id}/{version_id}", self._source.string(12))
 
     def _record(self, practitioner_id, builder_id, method, resource, at, version_id=None):
         version_id = version_id or resource["meta"]["versionId"]
