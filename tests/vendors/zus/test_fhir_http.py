@@ -59,3 +59,8 @@ def test_prefer_is_read_among_other_preferences(zus):
     response = call(zus, "POST", "/fhir/Practitioner", {"resourceType": "Practitioner"},
                     Prefer='respond-async; wait=10, return="minimal"')
     assert (response.status_code, response.data) == (201, b"")
+
+
+def test_the_token_is_checked_before_the_format(client):
+    response = client.get("/zus/fhir/Practitioner", headers={"Accept": "application/fhir+xml"})
+    assert (response.status_code, parsed(response)["issue"][0]["code"]) == (401, "login")

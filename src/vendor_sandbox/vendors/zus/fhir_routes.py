@@ -32,9 +32,9 @@ PREFER_DOC = {"in": "header", "name": "Prefer", "schema": {"type": "string"},
 
 @fhir_blp.before_request
 def _before():
-    fhir_http.negotiate()
     if request.endpoint != "zus_fhir.Metadata":  # clients read it before they hold a token
-        authenticate()
+        authenticate()  # first, as the gateway in front of the FHIR server would
+    fhir_http.negotiate()
 
 
 fhir_blp.after_request(fhir_http.typed)
