@@ -154,7 +154,7 @@ def test_concurrent_updates_from_one_version_one_wins(app, namespace, zus):
         for version in range(1, 21):
             barrier, answers = threading.Barrier(8), []
 
-            def update(i, held=version):
+            def update(i, held=version, barrier=barrier, answers=answers):
                 client = app.test_client()
                 barrier.wait()
                 answers.append(client.put(f"/zus{PATH}", json=carla(gender="other" if i % 2 else "female"),
