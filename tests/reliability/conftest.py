@@ -32,6 +32,7 @@ PATH_VALUES = {
     "client_id": "c6d7e8f9-a0b1-4c2d-8e3f-4a5b6c7d8e91",
     "practitioner_id": "a3c1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1c21",
     "role_id": "0f6a1c52-3b7d-4e19-a8c2-5d4f6e7a8b01",  # Zus: Acme Health's Builder Admin role
+    "version_id": "1",  # Zus FHIR vread
 }
 ZUS_USER_ID = "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a51"  # Zus's user_id is Ada, not a Nabla UUID
 

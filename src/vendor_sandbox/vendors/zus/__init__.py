@@ -4,7 +4,8 @@ from ...cors import Policy
 from .auth import credential_keys
 from .backend import ZusBackend as Backend
 from .errors import ZusApi, render_error
-from .routes import ERROR_RESPONSES, auth, fhir_blp, oauth
+from .fhir_routes import fhir_blp
+from .routes import ERROR_RESPONSES, auth, oauth
 
 NAME = "zus"
 URL_PREFIX = "/zus"

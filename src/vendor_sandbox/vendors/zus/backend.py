@@ -1,8 +1,8 @@
-"""Zus's rules: Builders, managed roles, tokens, app clients, FHIR Practitioners.
+"""Zus's rules: Builders, managed roles, tokens, app clients.
 
-Users are in `directory.py`. Not emulated: the token-exchange and authorization-code grants,
-`POST /auth/users/proxy-token`, the `Zus-Account` cross-builder header, deleting users, FHIR
-resources other than Practitioner and FHIR updates (PUT/PATCH) of Practitioners.
+Users are in `directory.py`, FHIR Practitioners in `practitioners.py`. Not emulated: the
+token-exchange and authorization-code grants, `POST /auth/users/proxy-token`, the `Zus-Account`
+cross-builder header, deleting users, FHIR resources other than Practitioner and FHIR PATCH.
 """
 
 import hmac
@@ -10,13 +10,10 @@ import string
 from dataclasses import dataclass, replace
 
 from ...bindings import CredentialTaken, InvalidCredential, check_fields, one_of, pair, text
-from . import fhir
 from .directory import Directory, expect_new, normalized_user
 from .errors import (
     AudienceUnknown,
     ClientDenied,
-    FhirNotFound,
-    FhirUnknownParameter,
     Forbidden,
     GrantNotAllowed,
     InvalidGrant,
@@ -27,7 +24,8 @@ from .errors import (
     TooManyTokens,
     UnsupportedGrant,
 )
-from .jsonapi import Page, app_client_resource, page, role_resource
+from .jsonapi import app_client_resource, page, role_resource
+from .practitioners import Practitioners
 from .tokens import AUDIENCES, EXPIRES_IN, TokenCodec
 
 DOCS_CLIENT_ID = "PuzaR6b4U1l2wMC3qciU1qUJI2fOxJLw"  # the Zus docs' own app client
@@ -57,7 +55,7 @@ class Caller:
     role: dict
 
 
-class ZusBackend(Directory):
+class ZusBackend(Practitioners, Directory):
     def __init__(self, state, source, seed, settings):
         # read per request: a namespace's settings may change while its backend lives
         self._settings = settings
@@ -72,6 +70,7 @@ class ZusBackend(Directory):
         self._users = state.collection("users")
         self._clients = state.collection("app_clients")
         self._practitioners = state.collection("practitioners")
+        self._versions = state.collection("practitioner_versions")
         self._grants = state.collection("token_grants")
         self._minted_users = state.collection("credential_users")  # listed in credentials() beside the fixtures'
         self._login_ids = tuple(u["id"] for u in seed["users"] if not u.get("fake"))
@@ -83,8 +82,7 @@ class ZusBackend(Directory):
             self._builders.put(builder["id"], dict(builder))
         for role in seed["roles"]:
             self._roles.put(role["id"], dict(role), index={"builder": role["builderId"]})
-        for resource in seed["practitioners"]:
-            self._practitioners.put(resource["id"], resource, index={"builder": fhir.owner(resource)})
+        self._load_practitioners(seed)
         for user in seed["users"]:
             self._insert_user(normalized_user(user))
         for client in seed["app_clients"]:
@@ -218,30 +216,6 @@ class ZusBackend(Directory):
         client = {**client, "clientSecret": self._source.string(64, SECRET_ALPHABET), "updatedAt": now}
         self._clients.put(client["id"], client, index={"builder": caller.builder_id})
         return self._with_included({"data": app_client_resource(client, secret=True)}, [client], include)
-
-    # FHIR Practitioner
-
-    def create_practitioner(self, caller, body):
-        now = self._source.now()
-        resource = fhir.new_practitioner(body, self._new_id(self._practitioners), caller.builder_id,
-                                         self._source.string(16, ALNUM), now)
-        self._practitioners.put(resource["id"], resource, index={"builder": caller.builder_id})
-        return resource
-
-    def get_practitioner(self, caller, practitioner_id):
-        resource = self._practitioners.get(practitioner_id)
-        if not resource or fhir.owner(resource) != caller.builder_id:
-            raise FhirNotFound(id=practitioner_id)
-        return resource
-
-    def search_practitioners(self, caller, query, names):
-        """Matching Practitioners of the caller's builder; `names` are the parameters as sent."""
-        unknown = fhir.unknown_parameters(names)
-        if unknown:
-            raise FhirUnknownParameter(name=unknown[0], valid=", ".join(fhir.SEARCH_PARAMETERS))
-        found = [r for r in self._practitioners.list("builder", caller.builder_id) if fhir.matches(r, query)]
-        offset, count = query.get("_offset", 0), query.get("_count", fhir.DEFAULT_COUNT)
-        return Page(found[offset:offset + count], offset, count, len(found))
 
     # the control plane
 

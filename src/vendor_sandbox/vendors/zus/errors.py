@@ -162,6 +162,47 @@ class FhirNotFound(FhirError):
     message = "Resource Practitioner/{id} is not known"
 
 
+class FhirGone(FhirError):
+    status = 410
+    code = "deleted"
+    message = "Resource was deleted at {at}"
+
+
+class FhirVersionNotFound(FhirError):
+    status = 404
+    code = "not-found"
+    message = 'Version "{version}" is not valid for resource Practitioner/{id}'
+
+
+class FhirIdMismatch(FhirError):
+    code = "invalid"
+    message = ("Can not update resource, resource body must contain an ID element which matches the request URL "
+               "for update (PUT) operation - Resource body ID of \"{body}\" does not match URL ID of \"{url}\"")
+
+
+class FhirIdMissing(FhirError):
+    code = "invalid"
+    message = "Can not update resource, resource body must contain an ID element for update (PUT) operation"
+
+
+class FhirStaleVersion(FhirError):
+    status = 412
+    code = "conflict"
+    message = "Trying to update Practitioner/{id}/_history/{version} but this is not the current version"
+
+
+class FhirManyMatches(FhirError):
+    status = 412
+    code = "duplicate"
+    message = 'Failed to CREATE resource with match URL "{criteria}" because this search matched {count} resources'
+
+
+class FhirNotAcceptable(FhirError):
+    status = 406
+    code = "not-supported"
+    message = "This server serves FHIR JSON only (application/fhir+json), not {wanted}"
+
+
 class OAuthError(VendorError):
     """Auth0's token endpoint error: {"error": code, "error_description": text}."""
 
@@ -253,6 +294,8 @@ def render_error(error):
     response = current_app.json.response(body)
     response.status_code = status
     response.mimetype = mimetype
+    if mimetype == FHIR_TYPE:  # FHIR names the charset; a 405 never reaches the FHIR blueprint's hooks
+        response.headers["Content-Type"] = f"{FHIR_TYPE}; charset=utf-8"
     response.headers.extend(headers)
     return response
 

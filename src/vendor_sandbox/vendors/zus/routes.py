@@ -1,4 +1,4 @@
-"""Zus's endpoints: the token endpoint, the Auth Service (JSON:API) and FHIR Practitioner."""
+"""Zus's endpoints: the token endpoint and the Auth Service (JSON:API); FHIR is in fhir_routes.py."""
 
 from flask import g, request, url_for
 from flask.views import MethodView
@@ -7,13 +7,10 @@ from ... import strictjson
 from ...api import VendorBlueprint, VendorParser
 from ...store import get_backend
 from ...urls import client_url, reachable_urls
-from . import fhir
 from .auth import authenticate, requires
 from .errors import (
     FHIR_TYPE,
     JSONAPI_TYPE,
-    FhirError,
-    FhirInvalid,
     InvalidJson,
     MediaTypeRefused,
     OAuthError,
@@ -35,10 +32,6 @@ from .schemas import (
     AppClientCreateDocumentSchema,
     AppClientDocumentSchema,
     AppClientListDocumentSchema,
-    BundleSchema,
-    PractitionerResourceSchema,
-    PractitionerSchema,
-    PractitionerSearchSchema,
     RoleDocumentSchema,
     RoleListDocumentSchema,
     TokenRequestSchema,
@@ -70,17 +63,6 @@ class JsonApiParser(VendorParser):
         raise ValidationFailed(query_problems(messages) if location == "query" else problems(messages))
 
 
-class FhirParser(VendorParser):
-    def load_json(self, req, schema):
-        return _json_body(req, FhirError("Failed to parse request body as JSON resource"))
-
-    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
-        (location, messages), = error.messages.items()
-        prefix = "" if location == "query" else "Practitioner"
-        raise FhirInvalid([(f"{path}: {text}" if path else text, path or None)
-                           for path, text in _fhir_paths(messages, prefix)])
-
-
 class OAuthParser(VendorParser):
     """Auth0 takes the token request as JSON or as a form."""
 
@@ -99,10 +81,6 @@ class JsonApiBlueprint(VendorBlueprint):
     ARGUMENTS_PARSER = JsonApiParser()
 
 
-class FhirBlueprint(VendorBlueprint):
-    ARGUMENTS_PARSER = FhirParser()
-
-
 class OAuthBlueprint(VendorBlueprint):
     ARGUMENTS_PARSER = OAuthParser()
 
@@ -110,9 +88,6 @@ class OAuthBlueprint(VendorBlueprint):
 oauth = OAuthBlueprint("zus_oauth", __name__, url_prefix="/zus/oauth", description="OAuth 2.0 tokens (Auth0)")
 auth = JsonApiBlueprint("zus_auth", __name__, url_prefix="/zus/auth",
                         description="Auth Service (JSON:API): roles, users, app clients")
-fhir_blp = FhirBlueprint("zus_fhir", __name__, url_prefix="/zus/fhir", description="FHIR R4 Practitioner")
-
-
 def negotiate():
     """JSON:API 1.0's content negotiation, before anything else is looked at."""
     problem = media_type_problem(request.headers.get("Content-Type"), request.headers.get("Accept"))
@@ -122,9 +97,7 @@ def negotiate():
 
 auth.before_request(negotiate)
 auth.before_request(authenticate)
-fhir_blp.before_request(authenticate)
 auth.after_request(lambda response: _typed(response, JSONAPI_TYPE))
-fhir_blp.after_request(lambda response: _typed(response, FHIR_TYPE))
 
 ERROR_RESPONSES = {  # blueprint -> (component response, its schema, media type)
     "zus_oauth": ("OAuthErrorResponse", OAuthErrorSchema, "application/json"),
@@ -324,41 +297,6 @@ class RotateSecret(MethodView):
         return get_backend("zus").rotate_secret(g.zus_caller, client_id, query.get("include"))
 
 
-@fhir_blp.route("/Practitioner")
-class Practitioners(MethodView):
-    @requires("fhir/Practitioner:write")
-    @fhir_blp.arguments(PractitionerSchema, content_type=FHIR_TYPE, example={
-        "resourceType": "Practitioner", "active": True, "name": [{"family": "Smith", "given": ["Jane"]}]})
-    @fhir_blp.response(201, PractitionerResourceSchema, content_type=FHIR_TYPE)
-    @_errors(fhir_blp, 400, 401, 403)
-    def post(self, body):
-        """Create a Practitioner"""
-        created = get_backend("zus").create_practitioner(g.zus_caller, body)
-        location = client_url(url_for("zus_fhir.PractitionerById", practitioner_id=created["id"], _external=True))
-        return created, 201, {"Location": f"{location}/_history/1", "ETag": 'W/"1"'}
-
-    @requires("fhir/Practitioner:read")
-    @fhir_blp.arguments(PractitionerSearchSchema, location="query")
-    @fhir_blp.response(200, BundleSchema, content_type=FHIR_TYPE)
-    @_errors(fhir_blp, 400, 401, 403)
-    def get(self, query):
-        """Search Practitioners (searchset Bundle)"""
-        found = get_backend("zus").search_practitioners(g.zus_caller, query, list(request.args))
-        return fhir.bundle(client_url(), request.args, found.data, found.offset, found.count, found.total)
-
-
-@fhir_blp.route("/Practitioner/<practitioner_id>",
-                parameters=_path("practitioner_id", "a3c1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1c21"))
-class PractitionerById(MethodView):
-    @requires("fhir/Practitioner:read")
-    @fhir_blp.response(200, PractitionerResourceSchema, content_type=FHIR_TYPE)
-    @_errors(fhir_blp, 401, 403, 404)
-    def get(self, practitioner_id):
-        """Read a Practitioner"""
-        resource = get_backend("zus").get_practitioner(g.zus_caller, practitioner_id)
-        return resource, {"ETag": f'W/"{resource["meta"]["versionId"]}"'}
-
-
 def list_document(page):
     """A JSON:API collection document with absolute pagination links."""
     document = {"data": page.data}
@@ -372,19 +310,3 @@ def _typed(response, mimetype):
     if response.is_json:
         response.mimetype = mimetype
     return response
-
-
-def _fhir_paths(messages, prefix):
-    """(FHIRPath, message) pairs: Practitioner.name[0].given[1]."""
-    for key, nested in messages.items():
-        if isinstance(key, int):
-            path = f"{prefix}[{key}]"
-        elif key == "_schema":
-            path = prefix
-        else:
-            path = f"{prefix}.{key}" if prefix else key
-        if isinstance(nested, dict):
-            yield from _fhir_paths(nested, path)
-        else:
-            for text in nested:
-                yield path, text

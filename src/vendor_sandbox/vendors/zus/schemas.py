@@ -1,11 +1,12 @@
-"""Zus's wire shapes: JSON:API documents of the Auth Service, the token request, FHIR Practitioner."""
+"""Zus's wire shapes: JSON:API documents of the Auth Service and the token request."""
 
-from marshmallow import (EXCLUDE, INCLUDE, RAISE, ValidationError, fields, post_load, pre_load,
+from marshmallow import (EXCLUDE, ValidationError, fields, post_load, pre_load,
                          validate)
 
 from ...api import Schema
 
-from .errors import FhirWrongType
+# the FHIR shapes moved to fhir_schemas.py; tests/reliability/test_fuzz.py reads this one here
+from .fhir_schemas import PractitionerSchema  # noqa: F401
 
 APP_CLIENT_TYPES = ("native", "regular_web_application", "single_page_application", "machine_to_machine")
 USER_TYPES = ("builder",)
@@ -265,89 +266,3 @@ class TokenSchema(Schema):
         "example": "auth/users:read auth/roles:read"})
     expires_in = fields.Integer(required=True, metadata={"example": 3600})
     token_type = fields.String(required=True, metadata={"example": "Bearer"})
-
-
-class HumanNameSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    use = fields.String()
-    text = fields.String()
-    family = fields.String(metadata={"example": "Smith"})
-    given = fields.List(fields.String(), metadata={"example": ["Jane"]})
-    prefix = fields.List(fields.String())
-    suffix = fields.List(fields.String())
-    period = fields.Dict()
-
-
-class PractitionerSchema(Schema):
-    """A FHIR R4 Practitioner; elements the sandbox does not look into are kept as sent."""
-
-    class Meta:
-        unknown = RAISE
-
-    resourceType = fields.String(required=True, metadata={"enum": ["Practitioner"]},
-                                 error_messages={"required": "missing required element"})
-    id = fields.String(metadata={"description": "Ignored on create: the server assigns the id"})
-    meta = fields.Dict()
-    text = fields.Dict()
-    extension = fields.List(fields.Dict())
-    identifier = fields.List(fields.Dict())
-    active = fields.Boolean(truthy={True}, falsy={False}, metadata={"example": True})
-    name = fields.List(fields.Nested(HumanNameSchema))
-    telecom = fields.List(fields.Dict())
-    address = fields.List(fields.Dict())
-    gender = fields.String(validate=validate.OneOf(("male", "female", "other", "unknown")))
-    birthDate = fields.String()
-    photo = fields.List(fields.Dict())
-    qualification = fields.List(fields.Dict())
-    communication = fields.List(fields.Dict())
-
-    @pre_load
-    def practitioner_only(self, data, **kwargs):
-        found = data.get("resourceType") if isinstance(data, dict) else None
-        if found is not None and found != "Practitioner":
-            raise FhirWrongType(found=found)
-        return data
-
-
-class PractitionerSearchSchema(Schema):
-    class Meta:
-        unknown = INCLUDE  # rejected by name in the backend, with FHIR's own message
-
-    name = fields.String(metadata={"description": "Any part of a name, case-insensitive prefix"})
-    family = fields.String()
-    given = fields.String()
-    _id = fields.String(data_key="_id")
-    active = fields.String(validate=validate.OneOf(("true", "false")))
-    _count = fields.Integer(data_key="_count", validate=validate.Range(min=0, max=1000))
-    _offset = fields.Integer(data_key="_offset", validate=validate.Range(min=0))
-
-
-class PractitionerResourceSchema(PractitionerSchema):
-    id = fields.String(required=True)
-    meta = fields.Dict(required=True, metadata={
-        "description": "versionId, lastUpdated, source, the created-at extension and the Builder owner tag"})
-
-
-class BundleLinkSchema(Schema):
-    relation = fields.String(required=True, metadata={"enum": ["self", "next", "previous"]})
-    url = fields.String(required=True)
-
-
-class BundleSearchSchema(Schema):
-    mode = fields.String(required=True, metadata={"example": "match"})
-
-
-class BundleEntrySchema(Schema):
-    fullUrl = fields.String(required=True)
-    resource = fields.Nested(PractitionerResourceSchema, required=True)
-    search = fields.Nested(BundleSearchSchema)
-
-
-class BundleSchema(Schema):
-    resourceType = fields.String(required=True, metadata={"enum": ["Bundle"]})
-    type = fields.String(required=True, metadata={"example": "searchset"})
-    total = fields.Integer(required=True)
-    link = fields.List(fields.Nested(BundleLinkSchema), required=True)
-    entry = fields.List(fields.Nested(BundleEntrySchema), required=True)
