@@ -66,6 +66,7 @@ class RedisVendorState(VendorState):
 
     def __init__(self, store, namespace, vendor, outbox, base):
         super().__init__(outbox, base)
+        self.building = True  # until the backend's constructor has run
         self._store = store
         self._prefix = f"{prefix(namespace)}c:{vendor}:"
         self.registry = f"{prefix(namespace)}reg:{vendor}"
@@ -76,7 +77,8 @@ class RedisVendorState(VendorState):
             if found is None:
                 base = self._base._collections.get(name) if self._base else None
                 found = self._collections[name] = RedisCollection(
-                    self._store.redis, self._store.scripts, f"{self._prefix}{name}:", self.registry, base)
+                    self._store.redis, self._store.scripts, f"{self._prefix}{name}:", self.registry, base,
+                    building=lambda: self.building)
             return found
 
 
@@ -125,6 +127,7 @@ class RedisNamespace(Namespace):
         source = RedisSource(store.seed, self.name, vendor, store.clock, store.redis,
                              f"{prefix(self.name)}draws:{vendor}", state.registry)
         backend = store.vendors[vendor].Backend(state, source, store.seed_data(vendor), store.settings)
+        state.building, source.built = False, True
         self._states[vendor] = state
         self._backends[vendor] = backend
         return backend

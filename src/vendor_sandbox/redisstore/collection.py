@@ -8,6 +8,7 @@ step there (a Lua script, or a MULTI/EXEC of reads).
 import json
 from itertools import islice
 
+from ..collection import Collection
 from .connection import guarded
 from .scripts import ALL, CLAIM, DELETE, PUT, VIEW
 
@@ -37,8 +38,12 @@ class Scripts:
 class RedisCollection:
     """The same interface and semantics as collection.Collection (see its docstring)."""
 
-    def __init__(self, client, scripts, prefix, registry, base=None):
+    def __init__(self, client, scripts, prefix, registry, base=None, building=None):
         self._r = client
+        # while the backend's constructor runs (building() true), its writes (Nabla's signing key)
+        # join this worker's copy of the base: every worker draws them alike from the seed, and a
+        # reset brings them back as the in-memory store's rebuilt backend does
+        self._building = building or (lambda: False)
         self._s = scripts
         self._base = base
         self._prefix = prefix
@@ -126,12 +131,16 @@ class RedisCollection:
 
     @guarded
     def put(self, key, record, index=None):
+        if self._building():
+            return self._built_base().put(key, record, index)
         fields = "\n".join(bucket(n, v) for n, v in index.items()) if index else ""
         in_base, base_fields = self._base_index(key)
         self._s.put(keys=self._keys7, args=[self._bucket_prefix, key, _dumps(record), fields, in_base, base_fields])
 
     @guarded
     def delete(self, key):
+        if self._building():
+            return self._built_base().delete(key)
         in_base, base_fields = self._base_index(key)
         own, was_hidden = self._s.delete(keys=self._keys7, args=[self._bucket_prefix, key, in_base, base_fields])
         if own is not None:
@@ -140,6 +149,8 @@ class RedisCollection:
 
     @guarded
     def claim(self, unique, value, owner):
+        if self._building():
+            return self._built_base().claim(unique, value, owner)
         base_owner = self._base_owner(unique, value)
         won = self._s.claim(keys=[self._claims, self._released, self._registry],
                             args=[claim_field(unique, value), owner, base_owner or ""])
@@ -147,6 +158,8 @@ class RedisCollection:
 
     @guarded
     def release(self, unique, value):
+        if self._building():
+            return self._built_base().release(unique, value)
         field = claim_field(unique, value)
         pipe = self._r.pipeline()  # MULTI/EXEC
         pipe.hdel(self._claims, field)
@@ -229,6 +242,15 @@ class RedisCollection:
         pipe.sadd(self._registry, *self._keys7[:6], self._claims, self._released)
 
     # -- the in-process base
+
+    def _built_base(self):
+        """This worker's own flat copy of the base, for the writes of a backend's constructor."""
+        if not getattr(self, "_base_copied", False):
+            copy = Collection()
+            if self._base is not None:
+                copy.load(self._base.dump())
+            self._base, self._base_copied = copy, True
+        return self._base
 
     def _base_bucket(self, index, value):
         base = self._base

@@ -5,7 +5,7 @@ the same id; a sequential run draws the same numbers in the same order, so the s
 import random
 import uuid
 
-from ..ids import LOWER_ALNUM
+from ..ids import LOWER_ALNUM, Source
 from .connection import guarded
 
 # the draw counter, registered so that a reset of the vendor starts its draws again
@@ -18,6 +18,9 @@ return redis.call('INCR', KEYS[1])
 class RedisSource:
     def __init__(self, seed, namespace, vendor, clock, client, counter, registry):
         self._stem = f"{seed}/{namespace}/{vendor}/"
+        # what a backend's constructor draws: the in-memory sequence, alike in every worker
+        self.building = Source(seed, namespace, vendor, clock)
+        self.built = False
         self.clock = clock
         self._keys = [counter, registry]
         self._draw_script = client.register_script(_DRAW)
@@ -26,12 +29,18 @@ class RedisSource:
         return self.clock.now()
 
     def uuid4(self):
+        if not self.built:
+            return self.building.uuid4()
         return str(uuid.UUID(int=self._draw().getrandbits(128), version=4))
 
     def string(self, length, alphabet=LOWER_ALNUM):
+        if not self.built:
+            return self.building.string(length, alphabet)
         return "".join(self._draw().choices(alphabet, k=length))
 
     def token(self, nbytes=32):
+        if not self.built:
+            return self.building.token(nbytes)
         return self._draw().randbytes(nbytes).hex()
 
     @guarded
