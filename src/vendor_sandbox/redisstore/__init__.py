@@ -18,7 +18,7 @@ import threading
 from ..outbox import VendorOutbox
 from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState
 from .collection import RedisCollection, Scripts
-from .connection import connect, guarded, redacted
+from .connection import LOG, UNAVAILABLE, connect, guarded, redacted
 from .ids import RedisSource
 from .logs import RedisFaultRules, RedisJournal, RedisOutbox
 
@@ -174,16 +174,21 @@ class RedisStore(Store):
                     namespace = self._namespaces.setdefault(name, RedisNamespace(name, self))
         return namespace
 
-    @guarded
     def _use(self, name, first):
-        if not self._checked:
-            self.check_fingerprint()
-        now = self.clock.now().timestamp()
-        self.redis.zadd(NAMESPACES, {name: now}, nx=not self.idle_seconds)
-        if self.idle_seconds and now >= self._next_sweep:
-            self._next_sweep = now + self.idle_seconds / 10
-            self.namespaces_script(keys=[NAMESPACES], args=["sweep", now - self.idle_seconds,
-                                                            DEFAULT_NAMESPACE, *self.vendors])
+        """Note the namespace's use (and sweep idle ones) when Redis answers: a handle needs no
+        Redis, so an outage surfaces as the vendor's 503 at its first read, never here (the
+        journal's script notes the use of every vendor request too)."""
+        try:
+            if not self._checked:
+                self.check_fingerprint()
+            now = self.clock.now().timestamp()
+            self.redis.zadd(NAMESPACES, {name: now}, nx=not self.idle_seconds)
+            if self.idle_seconds and now >= self._next_sweep:
+                self._next_sweep = now + self.idle_seconds / 10
+                self.namespaces_script(keys=[NAMESPACES], args=["sweep", now - self.idle_seconds,
+                                                                DEFAULT_NAMESPACE, *self.vendors])
+        except UNAVAILABLE as error:
+            LOG.warning("namespace use not noted, redis unavailable: %s", error)
 
     @guarded
     def namespaces(self):
