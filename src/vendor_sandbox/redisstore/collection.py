@@ -61,13 +61,10 @@ class RedisCollection:
         base = self._base._records if self._base is not None else {}
         if key not in base:
             return _decode(self._r.hget(self._rec, key))
-        pipe = self._r.pipeline()
-        pipe.hget(self._rec, key)
-        pipe.smismember(self._hidden, [key, ALL])
-        own, hidden = pipe.execute()
-        if own is not None:
-            return _loads(own)
-        return None if any(hidden) else base[key]
+        # hidden first: a base key has a record of its own only once hidden (both reads cached)
+        if not any(self._r.smismember(self._hidden, [key, ALL])):
+            return base[key]
+        return _decode(self._r.hget(self._rec, key))
 
     def list(self, index=None, value=None, *, reverse=False):
         return self.page(index, value, reverse=reverse)

@@ -26,7 +26,9 @@ class StoreUnavailable(ServiceUnavailable):
 
 
 def connect(url):
-    """A client for `url` (redis://, rediss://, unix://; a password in the URL works)."""
+    """A client for `url` (redis://, rediss://, unix://; a password in the URL works).
+
+    No client-side cache: redis-py's needs Redis 7.4, and Debian 12 ships 7.0."""
     return redis.Redis.from_url(
         url, socket_timeout=SOCKET_TIMEOUT, socket_connect_timeout=CONNECT_TIMEOUT,
         retry=RETRY, retry_on_error=[redis.ConnectionError], health_check_interval=30,
