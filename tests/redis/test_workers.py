@@ -151,3 +151,24 @@ def test_a_sequential_run_gives_the_same_ids_on_two_fresh_databases(redis_server
             server.stop()
     assert answers[0] == answers[1]
     assert len({body["user"]["publicId"] for _, body in answers[0]}) == 6
+
+
+def test_every_worker_sees_a_change_to_a_seeded_record_at_once(database):
+    """Workers cache which seeded records a namespace changed, by version: a change made through
+    one worker is what the next request reads through either."""
+    server = serve(database, workers=2)
+    nabla = {"Authorization": "Bearer sk_test_example_health_0f8a2c4e6b1d3f5a", "Content-Type": "application/json"}
+    path = "/nabla/v1/copilot-api/server/users/98fce1ef-dbca-41ef-8bc7-4d1621ac07c6"
+    try:
+        for _ in range(6):  # both workers read (and cache) the seeded record first
+            assert call(server, "GET", path, headers=nabla)[1]["metadata"] == {"team": "cardio"}
+        for n in range(6):
+            status, _ = call(server, "PATCH", path, {"metadata": {"team": f"t{n}"}}, nabla)
+            assert status == 200
+            assert [call(server, "GET", path, headers=nabla)[1]["metadata"] for _ in range(4)] == \
+                [{"team": f"t{n}"}] * 4
+        status, _ = call(server, "POST", "/_sandbox/reset", {"vendor": "nabla"}, {"Content-Type": "application/json"})
+        assert status == 200
+        assert [call(server, "GET", path, headers=nabla)[1]["metadata"] for _ in range(4)] == [{"team": "cardio"}] * 4
+    finally:
+        server.stop()

@@ -61,6 +61,11 @@ def prefix(namespace):
     return f"vs:{{{namespace}}}:"
 
 
+def versions_key(namespace, vendor):
+    """The hash of hidden-set versions of `vendor`'s collections in `namespace`."""
+    return f"{prefix(namespace)}versions:{vendor}"
+
+
 class RedisVendorState(VendorState):
     """A vendor's collections in one namespace, on Redis, over the in-process template."""
 
@@ -70,6 +75,7 @@ class RedisVendorState(VendorState):
         self._store = store
         self._prefix = f"{prefix(namespace)}c:{vendor}:"
         self.registry = f"{prefix(namespace)}reg:{vendor}"
+        self.versions = versions_key(namespace, vendor)
 
     def collection(self, name):
         with self._lock:
@@ -78,7 +84,7 @@ class RedisVendorState(VendorState):
                 base = self._base._collections.get(name) if self._base else None
                 found = self._collections[name] = RedisCollection(
                     self._store.redis, self._store.scripts, f"{self._prefix}{name}:", self.registry, base,
-                    building=lambda: self.building)
+                    building=lambda: self.building, name=name, versions=self.versions)
             return found
 
 
@@ -94,7 +100,8 @@ class RedisNamespace(Namespace):
         client, keys = store.redis, prefix(name)
         self.outbox = RedisOutbox(client, keys, store.clock, store.outbox_size)
         self.journal = RedisJournal(client, keys, store.journal_size, name, NAMESPACES, store.clock)
-        self.faults = RedisFaultRules(client, keys, f"{store.seed}/{name}/faults")
+        self.faults = RedisFaultRules(client, keys, f"{store.seed}/{name}/faults",
+                                      {vendor: versions_key(name, vendor) for vendor in store.vendors})
 
     def reset(self, vendor=None):
         vendors = [vendor] if vendor else list(self._store.vendors)

@@ -6,14 +6,39 @@ step there (a Lua script, or a MULTI/EXEC of reads).
 """
 
 import json
+import threading
+import time
 from itertools import islice
 
 from ..collection import Collection
 from .connection import guarded
-from .scripts import ALL, CLAIM, DELETE, PUT, VIEW
+from .scripts import ALL, BUMP, CLAIM, DELETE, HIDDEN, PUT, VIEW
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _loads = json.loads
+
+
+VERSION_COUNTER = "vs:versions"  # never reset: a version names one state of a hidden set for good
+TRUST_SECONDS = 1.0  # how long a request trusts the versions it observed at its start
+_observed = threading.local()
+
+
+def observe(versions_key, versions):
+    """The hidden-set versions of one vendor in one namespace, read at the start of this thread's
+    request (with the fault rules, in the same round trip): until `forget`, a base key whose
+    collection's hidden set is cached at that version is read with no round trip."""
+    _observed.versions = (versions_key, versions, time.monotonic())
+
+
+def forget():
+    _observed.versions = None
+
+
+def _observed_version(versions_key, name):
+    seen = getattr(_observed, "versions", None)
+    if seen is None or seen[0] != versions_key or time.monotonic() - seen[2] > TRUST_SECONDS:
+        return None
+    return seen[1].get(name.encode(), b"0")
 
 
 def bucket(name, value):
@@ -33,13 +58,17 @@ class Scripts:
         self.delete = client.register_script(DELETE)
         self.claim = client.register_script(CLAIM)
         self.view = client.register_script(VIEW)
+        self.hidden = client.register_script(HIDDEN)
+        self.bump = client.register_script(BUMP)
 
 
 class RedisCollection:
     """The same interface and semantics as collection.Collection (see its docstring)."""
 
-    def __init__(self, client, scripts, prefix, registry, base=None, building=None):
+    def __init__(self, client, scripts, prefix, registry, base=None, building=None, name="", versions=None):
         self._r = client
+        self._name, self._versions = name, versions or prefix + "versions"
+        self._hidden_cache = (None, None)  # (version, frozenset of hidden base keys)
         # while the backend's constructor runs (building() true), its writes (Nabla's signing key)
         # join this worker's copy of the base: every worker draws them alike from the seed, and a
         # reset brings them back as the in-memory store's rebuilt backend does
@@ -52,7 +81,8 @@ class RedisCollection:
         self._claims, self._released = prefix + "claims", prefix + "released"
         self._bucket_prefix = prefix + "i:"
         self._registry = registry
-        self._keys7 = [self._rec, self._order, self._indexed, self._seq, self._hidden, self._hiddenb, registry]
+        self._keys7 = [self._rec, self._order, self._indexed, self._seq, self._hidden, self._hiddenb, registry,
+                       self._versions, VERSION_COUNTER]
 
     # -- reads
 
@@ -61,10 +91,31 @@ class RedisCollection:
         base = self._base._records if self._base is not None else {}
         if key not in base:
             return _decode(self._r.hget(self._rec, key))
-        # hidden first: a base key has a record of its own only once hidden (both reads cached)
-        if not any(self._r.smismember(self._hidden, [key, ALL])):
+        # a base key has a record of its own only once hidden: ask which are hidden first
+        hidden = self._cached_hidden()
+        if hidden is not None:
+            if key not in hidden and ALL not in hidden:
+                return base[key]
+        elif not any(self._r.smismember(self._hidden, [key, ALL])):
             return base[key]
         return _decode(self._r.hget(self._rec, key))
+
+    def _cached_hidden(self):
+        """The hidden base keys, when this request observed their version: from this worker's
+        cache if it holds that version, else read once (one round trip) and cached."""
+        version = _observed_version(self._versions, self._name)
+        if version is None:
+            return None
+        cached_version, cached = self._hidden_cache
+        if cached_version == version:
+            return cached
+        return self.hidden_set()
+
+    def hidden_set(self):
+        members, version = self._s.hidden(keys=[self._hidden, self._versions], args=[self._name])
+        members = frozenset(m.decode() for m in members)
+        self._hidden_cache = (version, members)
+        return members
 
     def list(self, index=None, value=None, *, reverse=False):
         return self.page(index, value, reverse=reverse)
@@ -132,14 +183,16 @@ class RedisCollection:
             return self._built_base().put(key, record, index)
         fields = "\n".join(bucket(n, v) for n, v in index.items()) if index else ""
         in_base, base_fields = self._base_index(key)
-        self._s.put(keys=self._keys7, args=[self._bucket_prefix, key, _dumps(record), fields, in_base, base_fields])
+        self._s.put(keys=self._keys7, args=[self._bucket_prefix, key, _dumps(record), fields, in_base, base_fields,
+                                             self._name])
 
     @guarded
     def delete(self, key):
         if self._building():
             return self._built_base().delete(key)
         in_base, base_fields = self._base_index(key)
-        own, was_hidden = self._s.delete(keys=self._keys7, args=[self._bucket_prefix, key, in_base, base_fields])
+        own, was_hidden = self._s.delete(keys=self._keys7, args=[self._bucket_prefix, key, in_base, base_fields,
+                                                                             self._name])
         if own is not None:
             return _loads(own)
         return self._base._records[key] if in_base == "1" and not was_hidden else None
@@ -214,6 +267,7 @@ class RedisCollection:
         if clear:
             pipe.eval(_CLEAR_PREFIX, 1, self._registry, self._prefix)
         pipe.sadd(self._hidden, ALL)
+        pipe.eval(BUMP, 2, self._versions, VERSION_COUNTER, self._name)
         pipe.sadd(self._released, ALL)
         indexes = data.get("indexes", {})
         records = data["records"]
@@ -236,7 +290,7 @@ class RedisCollection:
         claims = {claim_field(u, v): o for u, holders in data.get("claims", {}).items() for v, o in holders.items()}
         if claims:
             pipe.hset(self._claims, mapping=claims)
-        pipe.sadd(self._registry, *self._keys7[:6], self._claims, self._released)
+        pipe.sadd(self._registry, *self._keys7[:6], self._claims, self._released, self._versions)
 
     # -- the in-process base
 

@@ -7,6 +7,7 @@ from ..faults import _matches
 from ..ids import iso_millis
 from ..journal import select
 from ..outbox import matching
+from .collection import forget, observe
 from .connection import LOG, UNAVAILABLE, guarded
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -34,6 +35,7 @@ class RedisJournal:
     def record(self, entry, details=None):
         """The complete entry is built now (another worker may read it); an unreachable Redis
         loses the entry, never the response the vendor already gave."""
+        forget()  # the request is over: its observed versions are not trusted any longer
         full = details({"id": 0, **entry}) if details else {"id": 0, **entry}
         del full["id"]
         try:
@@ -122,11 +124,20 @@ return 1
 """
 
 
+# KEYS rules versions -> {the rules, the vendor's hidden-set versions}: what every vendor request
+# reads first, in one round trip
+_RULES = """
+return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2])}
+"""
+
+
 class RedisFaultRules:
     """The rules in a list; their counters in a hash, spent by one script so that a rule with
     `times` fires exactly that often across every worker."""
 
-    def __init__(self, client, prefix, seed):
+    def __init__(self, client, prefix, seed, versions=None):
+        self._versions = versions or {}
+        self._rules_script = client.register_script(_RULES)
         self._r = client
         self._rules, self._counts = prefix + "faults", prefix + "faults:counts"
         self._ids, self._draws = prefix + "faults:ids", prefix + "faults:draws"
@@ -159,8 +170,16 @@ class RedisFaultRules:
 
     @guarded
     def fire(self, vendor, method, paths):
-        """The first matching rule that may fire, counted; one round trip when no rule matches."""
-        for raw in self._r.lrange(self._rules, 0, -1):
+        """The first matching rule that may fire, counted; one round trip when no rule matches.
+        That trip also observes the vendor's hidden-set versions for this request (collection.observe)."""
+        versions_key = self._versions.get(vendor)
+        if versions_key is None:
+            rules = self._r.lrange(self._rules, 0, -1)
+        else:
+            rules, versions = self._rules_script(keys=[self._rules, versions_key])
+            pairs = versions if isinstance(versions, dict) else dict(zip(versions[::2], versions[1::2]))
+            observe(versions_key, pairs)
+        for raw in rules:
             rule = json.loads(raw)
             if not _matches(rule, vendor, method, paths):
                 continue

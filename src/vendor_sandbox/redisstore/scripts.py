@@ -11,10 +11,13 @@ Every key written is registered in the vendor's registry set, so a reset drops e
 ALL = "\x00*"  # the member of `hidden`/`released` that stands for the whole base (after a load)
 
 _HIDE = """
-local function hide(key, in_base, base_fields)
+local function hide(key, in_base, base_fields, name)
   if in_base ~= '1' or redis.call('SISMEMBER', KEYS[5], '\\0*') == 1 then return 1 end
   if redis.call('SADD', KEYS[5], key) == 0 then return 1 end
   for f in string.gmatch(base_fields, '[^\\n]+') do redis.call('HINCRBY', KEYS[6], f, 1) end
+  -- the hidden set changed: a new version, never used before (workers cache the set by it)
+  redis.call('HSET', KEYS[8], name, redis.call('INCR', KEYS[9]))
+  redis.call('SADD', KEYS[7], KEYS[8])
   return 0
 end
 local function unindex(prefix, key)
@@ -26,10 +29,11 @@ local function unindex(prefix, key)
 end
 """
 
-# KEYS rec order indexed seq hidden hiddenb registry; ARGV prefix key record fields in_base base_fields
+# KEYS rec order indexed seq hidden hiddenb registry versions version-counter;
+# ARGV prefix key record fields in_base base_fields collection-name
 PUT = _HIDE + """
 local prefix, key = ARGV[1], ARGV[2]
-hide(key, ARGV[5], ARGV[6])
+hide(key, ARGV[5], ARGV[6], ARGV[7])
 unindex(prefix, key)
 local s = redis.call('INCR', KEYS[4])
 redis.call('HSET', KEYS[1], key, ARGV[3])
@@ -45,11 +49,12 @@ end
 return s
 """
 
-# same KEYS; ARGV prefix key in_base base_fields -> {own record or false, 1 if the base record was hidden}
+# same KEYS; ARGV prefix key in_base base_fields collection-name
+# -> {own record or false, 1 if the base record was hidden}
 DELETE = _HIDE + """
 local prefix, key = ARGV[1], ARGV[2]
 local own = redis.call('HGET', KEYS[1], key)
-local was_hidden = hide(key, ARGV[3], ARGV[4])
+local was_hidden = hide(key, ARGV[3], ARGV[4], ARGV[5])
 redis.call('SADD', KEYS[7], KEYS[5], KEYS[6])
 unindex(prefix, key)
 redis.call('HDEL', KEYS[1], key)
@@ -115,5 +120,16 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
   end
 end
 if ARGV[1] == '' then redis.call('UNLINK', KEYS[1]) end
+return 1
+"""
+
+# KEYS hidden versions; ARGV collection-name -> {hidden members, their version}, read together
+HIDDEN = """
+return {redis.call('SMEMBERS', KEYS[1]), redis.call('HGET', KEYS[2], ARGV[1]) or '0'}
+"""
+
+# KEYS versions counter; ARGV collection-name: after a load replaced the base, a new version
+BUMP = """
+redis.call('HSET', KEYS[1], ARGV[1], redis.call('INCR', KEYS[2]))
 return 1
 """
