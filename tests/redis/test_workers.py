@@ -172,3 +172,17 @@ def test_every_worker_sees_a_change_to_a_seeded_record_at_once(database):
         assert [call(server, "GET", path, headers=nabla)[1]["metadata"] for _ in range(4)] == [{"team": "cardio"}] * 4
     finally:
         server.stop()
+
+
+def test_a_fault_with_times_fires_exactly_that_often_across_workers(database):
+    server = serve(database, workers=2)
+    try:
+        status, rule = call(server, "POST", "/_sandbox/faults", {"vendor": "hipp", "status": 503, "times": 5},
+                            {"Content-Type": "application/json"})
+        assert status == 201, rule
+        statuses = [call(server, "GET", "/hipp/api/v1/users", headers=HIPP)[0] for _ in range(20)]
+        assert sorted(statuses) == [200] * 15 + [503] * 5
+        (listed,) = call(server, "GET", "/_sandbox/faults")[1]["faults"]
+        assert (listed["fired"], listed["remaining"]) == (5, 0)
+    finally:
+        server.stop()

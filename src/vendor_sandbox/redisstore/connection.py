@@ -14,7 +14,7 @@ SOCKET_TIMEOUT = 2.0
 CONNECT_TIMEOUT = 1.0
 # what a lost connection is retried with: a restarting Redis is back within a request, a dead one
 # costs two quick attempts; a timeout is not retried (the command may have run)
-RETRY = Retry(ExponentialBackoff(cap=0.2, base=0.02), 2)
+RETRY = Retry(ExponentialBackoff(cap=0.2, base=0.02), 2, supported_errors=(redis.ConnectionError,))
 UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
 LOG = logging.getLogger("vendor_sandbox.redis")
 
