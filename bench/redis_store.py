@@ -2,8 +2,9 @@
 1 worker; on Redis with 2 workers. Throughput (wrk), CPU per request (sandbox processes and
 redis-server) and Redis round trips per request (bench/redis_trips.py)."""
 
-# Usage:  python bench/redis_store.py [--duration 10]
-# Needs Linux, taskset, wrk and redis-server. The sandbox runs on CPU 0; wrk and redis-server on
+# Usage:  python bench/redis_store.py [--duration 10] [--servers]
+# Needs Linux, taskset, wrk and redis-server; --servers (the comparison of the servers behind --workers)
+# also needs `pip install gunicorn granian` in the same environment. The sandbox runs on CPU 0; wrk and redis-server on
 # CPU 1 (on a 2-core machine the load generator and Redis share a core). "2 workers, 2 cores" lets
 # the workers use both cores, beside wrk and Redis.
 
@@ -46,12 +47,12 @@ def start_redis():
     return process, f"redis://127.0.0.1:{port}/0"
 
 
-def measure(name, options, duration, redis_pid=None, cpus=None):
+def measure(name, options, duration, redis_pid=None, cpus=None, command=None, env=None):
     rows = {}
-    command = sandbox_command(*options)
+    command = command or sandbox_command(*options)
     if cpus:  # Server pins to CPU 0; widen the workers' affinity
         command = ["taskset", "-c", cpus, *command]
-    with Server(name, command, "/_sandbox/health") as sandbox:
+    with Server(name, command, "/_sandbox/health", env=env) as sandbox:
         sandbox.ready()
         for call, path, script, env in (
                 ("hipp_create", "/hipp/api/v1/users", "hipp_create.lua", {}),
@@ -68,11 +69,42 @@ def measure(name, options, duration, redis_pid=None, cpus=None):
     return rows
 
 
+def servers(duration):
+    """`serve --workers 2` (waitress in forked workers) beside gunicorn (gthread) and granian, each
+    with 2 worker processes of 8 threads, on both cores, over the same Redis."""
+    bin_dir = Path(sys.executable).parent
+    results = {"uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
+    redis_process, url = start_redis()
+    commands = {
+        "waitress (serve --workers 2)": sandbox_command("--store", url, "--workers", "2"),
+        "gunicorn gthread": [str(bin_dir / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "8",
+                             "-b", "127.0.0.1:{port}", "vendor_sandbox:create_app()"],
+        "granian": [str(bin_dir / "granian"), "--interface", "wsgi", "--workers", "2", "--blocking-threads",
+                    "8", "--host", "127.0.0.1", "--port", "{port}", "--factory", "vendor_sandbox:create_app"],
+    }
+    try:
+        for name, command in commands.items():
+            subprocess.run(["redis-cli", "-u", url, "flushdb"], capture_output=True)
+            results[name] = measure(name.split()[0], [], duration,
+                                    redis_process.pid, cpus="0,1", command=command, env={"SANDBOX_STORE_URL": url})
+    finally:
+        redis_process.terminate()
+        redis_process.wait()
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--json")
+    parser.add_argument("--servers", action="store_true", help="compare the servers for --workers instead")
     args = parser.parse_args()
+    if args.servers:
+        results = servers(args.duration)
+        print(json.dumps(results, indent=2))
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
+        return
     results = {"uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
     results["memory"] = measure("memory", [], args.duration)
     redis_process, url = start_redis()
