@@ -31,3 +31,20 @@ def test_drop_and_idle_eviction_remove_a_namespace_and_all_its_keys(database, re
     assert names == {"kept"}
     again = client.post("/hipp/api/v1/users", json=NEW_USER, headers={**HIPP, "X-Sandbox-Namespace": "old"})
     assert again.status_code == 200  # rebuilt from the seed: the e-mail is free again
+
+
+def test_a_worker_keeps_a_bounded_number_of_namespace_handles(database, monkeypatch):
+    import vendor_sandbox.redisstore as redisstore
+
+    monkeypatch.setattr(redisstore, "MAX_HANDLES", 3)
+    client = create_app({"STORE_URL": database}).test_client()
+    made = {}
+    for n in range(6):
+        reply = client.post("/hipp/api/v1/users", json={**NEW_USER, "email": f"h{n}@example.com"},
+                            headers={**HIPP, "X-Sandbox-Namespace": f"ns-{n}"})
+        made[f"ns-{n}"] = reply.get_json()["user"]["publicId"]
+    store = client.application.extensions["vendor_sandbox.store"]
+    assert list(store._namespaces) == ["ns-3", "ns-4", "ns-5"]
+    for ns, public_id in made.items():  # a forgotten handle is rebuilt; the data was never in it
+        assert client.get(f"/hipp/api/v1/users/{public_id}", headers={**HIPP, "X-Sandbox-Namespace": ns}) \
+            .status_code == 200

@@ -25,6 +25,7 @@ from .logs import RedisFaultRules, RedisJournal, RedisOutbox
 NAMESPACES = "vs:namespaces"
 FINGERPRINT = "vs:fingerprint"
 FORMAT = 1  # of the key layout; part of the fingerprint
+MAX_HANDLES = 1024  # namespace handles a worker keeps (oldest created first out)
 _NS_KEYS = ("journal", "journal:ids", "outbox", "faults", "faults:counts", "faults:ids", "faults:draws")
 
 # KEYS namespaces; ARGV mode name_or_cutoff default vendor... ; every mode one atomic step
@@ -49,9 +50,9 @@ if mode == 'reset' then
   for i = 4, #ARGV do clear_vendor(ARGV[2], ARGV[i]) end
   return 1
 end
-local dropped = 0
+local dropped = {}
 for _, ns in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])) do
-  if ns ~= ARGV[3] then drop(ns); dropped = dropped + 1 end
+  if ns ~= ARGV[3] then drop(ns); dropped[#dropped + 1] = ns end
 end
 return dropped
 """ % ", ".join(f"'{key}'" for key in _NS_KEYS)
@@ -179,6 +180,10 @@ class RedisStore(Store):
             if namespace is None:
                 with self._lock:
                     namespace = self._namespaces.setdefault(name, RedisNamespace(name, self))
+                    if len(self._namespaces) > MAX_HANDLES:
+                        # handles hold nothing Redis lacks: forget the oldest, rebuilt when used again
+                        for old in list(self._namespaces)[:len(self._namespaces) - MAX_HANDLES]:
+                            self._namespaces.pop(old, None)
         return namespace
 
     def _use(self, name, first):
@@ -192,8 +197,10 @@ class RedisStore(Store):
             self.redis.zadd(NAMESPACES, {name: now}, nx=not self.idle_seconds)
             if self.idle_seconds and now >= self._next_sweep:
                 self._next_sweep = now + self.idle_seconds / 10
-                self.namespaces_script(keys=[NAMESPACES], args=["sweep", now - self.idle_seconds,
-                                                                DEFAULT_NAMESPACE, *self.vendors])
+                dropped = self.namespaces_script(keys=[NAMESPACES], args=[
+                    "sweep", now - self.idle_seconds, DEFAULT_NAMESPACE, *self.vendors])
+                for gone in dropped:
+                    self._namespaces.pop(gone.decode(), None)
         except UNAVAILABLE as error:
             LOG.warning("namespace use not noted, redis unavailable: %s", error)
 
