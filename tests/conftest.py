@@ -32,7 +32,7 @@ def runner(app):
 # runs every test both ways.
 SHARED_STORE_MODULES = {
     "tests/test_control.py", "tests/test_journal.py", "tests/test_faults.py", "tests/test_faults_by_vendor.py",
-    "tests/test_state.py", "tests/reliability/test_namespaces.py",
+    "tests/test_state.py", "tests/reliability/test_namespaces.py", "tests/reliability/test_tokens.py",
     *(f"tests/vendors/{vendor}/test_{topic}.py" for vendor in ("hipp", "nabla", "welkin", "zus")
       for topic in ("create_user", "list_users", "get_user", "errors")),
 }
