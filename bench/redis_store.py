@@ -69,6 +69,41 @@ def measure(name, options, duration, redis_pid=None, cpus=None, command=None, en
     return rows
 
 
+def wiremock(jar, duration):
+    """WireMock (npm `wiremock`'s bundled jar, Java 17) serving stubs of the same two calls: a
+    canned answer, no validation, no state; its request journal off, as for a load test."""
+    root = Path(tempfile.mkdtemp(prefix="bench-wiremock-"))
+    (root / "mappings").mkdir()
+    user = {"publicId": "usr_1736937000000_w5uft1xps", "firstName": "Jane", "lastName": "Smith",
+            "email": "jane@example.com", "role": "CLINICIAN", "phoneNumber": "+1234567890", "npiNumber": None,
+            "shouldSendSMS": False, "createdAt": "2025-01-15T10:30:00.000Z",
+            "organization": {"name": "Example Organization", "publicId": "org_abc123def456"}}
+    stubs = [
+        {"request": {"method": "POST", "url": "/hipp/api/v1/users"},
+         "response": {"status": 200, "jsonBody": {"message": "User created successfully", "user": user}}},
+        {"request": {"method": "GET", "url": HIPP_USER}, "response": {"status": 200, "jsonBody": user}},
+        {"request": {"method": "GET", "url": "/__health"}, "response": {"status": 200, "body": "ok"}},
+    ]
+    for n, stub in enumerate(stubs):
+        (root / "mappings" / f"{n}.json").write_text(json.dumps(stub))
+    command = ["java", "-jar", jar, "--port", "{port}", "--bind-address", "127.0.0.1", "--root-dir", str(root),
+               "--no-request-journal", "--disable-banner"]
+    rows = {}
+    with Server("wiremock", command, "/__health") as server:
+        server.ready()
+        for call, path, script, env in (("hipp_create", "/hipp/api/v1/users", "hipp_create.lua", {}),
+                                        ("hipp_get", HIPP_USER, "get.lua", {})):
+            load(server.port, path, 5, script, env, warmup=5)  # the JIT's warm-up
+            pids = proc_tree(server.process.pid)
+            before = cpu_seconds(pids)
+            result = load(server.port, path, duration, script, env, warmup=2)
+            total = result["requests"] * (duration + 2) / duration
+            result.update(sandbox_cpu_us=(cpu_seconds(proc_tree(server.process.pid)) - before) / total * 1e6,
+                          redis_cpu_us=0.0)
+            rows[call] = result
+    return rows
+
+
 def servers(duration):
     """`serve --workers 2` (waitress in forked workers) beside gunicorn (gthread) and granian, each
     with 2 worker processes of 8 threads, on both cores, over the same Redis."""
@@ -98,6 +133,7 @@ def main():
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--json")
     parser.add_argument("--servers", action="store_true", help="compare the servers for --workers instead")
+    parser.add_argument("--wiremock", metavar="JAR", help="also WireMock's stubs (npm wiremock's bundled jar)")
     args = parser.parse_args()
     if args.servers:
         results = servers(args.duration)
@@ -107,6 +143,8 @@ def main():
         return
     results = {"uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
     results["memory"] = measure("memory", [], args.duration)
+    if args.wiremock:
+        results["wiremock"] = wiremock(args.wiremock, args.duration)
     redis_process, url = start_redis()
     try:
         trips = subprocess.run([sys.executable, str(BENCH_DIR / "redis_trips.py"), url.replace("/0", "/1")],
