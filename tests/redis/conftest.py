@@ -2,7 +2,6 @@
 database (database 0 is the both-stores fixture's)."""
 
 import itertools
-import os
 from pathlib import Path
 
 import pytest
@@ -21,10 +20,8 @@ def children(pid):
 def serve(url, workers=2, **env):
     """`vendor-sandbox serve --workers N --store URL` on a free port, ready."""
     environ = {"SANDBOX_FROZEN_CLOCK": FROZEN, "SANDBOX_JOURNAL_SIZE": "50000", **env}
-    environ.pop("SANDBOX_STORE_URL", None)
-    command = [*console_script(), "serve", "--workers", str(workers), "--store", url]
-    return LiveServer(command, env={**{k: v for k, v in os.environ.items() if k != "SANDBOX_STORE_URL"},
-                                    **environ}).wait_ready()
+    command = [*console_script(), "serve", "--workers", str(workers), "--store", url]  # the flag wins
+    return LiveServer(command, env=environ).wait_ready()
 
 
 @pytest.fixture
