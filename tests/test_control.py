@@ -8,10 +8,14 @@ NS = "X-Sandbox-Namespace"
 ADMIN = {"Authorization": "Bearer your-api-key"}
 
 
-def test_health(client):
+def test_health(client, store_kind, request):
     response = client.get("/_sandbox/health")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "version": "0.1.0", "vendors": [v.NAME for v in VENDORS]}
+    store = {"kind": "memory", "reachable": True}
+    if store_kind == "redis":
+        store = {"kind": "redis", "url": request.getfixturevalue("redis_server").url(), "reachable": True}
+    assert response.get_json() == {"status": "ok", "version": "0.1.0", "vendors": [v.NAME for v in VENDORS],
+                                   "store": store}
 
 
 def test_credentials_shape_for_hipp(client):

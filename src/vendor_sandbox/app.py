@@ -74,10 +74,7 @@ def create_app(config=None):
                   fake_users=int(app.config["FAKE_USERS"]))
     settings.check_process_settings(app.config)
     clock = Clock(app.config["FROZEN_CLOCK"])
-    store.init_app(app, store.Store(VENDORS, seeds, clock, seed=app.config["SEED"],
-                                    outbox_size=int(app.config["OUTBOX_SIZE"]),
-                                    journal_size=int(app.config["JOURNAL_SIZE"]), settings=app.config,
-                                    idle_seconds=float(app.config["NAMESPACE_IDLE_SECONDS"])))
+    store.init_app(app, store.build_store(app.config, VENDORS, seeds, clock))
     limits.init_app(app)  # before the control plane's hooks: an oversized request is never read
     app.extensions["vendor_sandbox.apis"] = {vendor.NAME: vendor.init_app(app) for vendor in VENDORS}
     control.init_app(app)

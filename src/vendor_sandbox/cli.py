@@ -29,6 +29,8 @@ def cli():
               help="Folder of <vendor>/*.json fixtures [the packaged ones]")
 @click.option("--fake-users", type=click.IntRange(min=0), help="Faker users added per vendor [0]")
 @click.option("--threads", type=click.IntRange(min=1), help="Worker threads [8]")
+@click.option("--store", "store_url", help="memory, or redis://HOST:PORT/DB shared by workers [memory]")
+@click.option("--workers", type=click.IntRange(min=1), help="Processes; more than one needs --store [1]")
 @click.option("--frozen-clock",
               help="Freeze time at this ISO-8601 instant (in every namespace whose clock was not moved)")
 @click.option("--vendor", help="Also serve this vendor at / (for clients with hard-coded paths)")
@@ -37,9 +39,7 @@ def cli():
 @click.option("--insecure", is_flag=True, default=None,
               help="Allow a non-loopback --host without SANDBOX_ADMIN_TOKEN")
 def serve(**options):
-    """Run the sandbox on a production WSGI server (one process, threads)."""
-    from .server import run
-
+    """Run the sandbox on a production WSGI server (threads; --workers processes)."""
     try:
         app = create_app(_overrides(**options))
     except ValueError as error:
@@ -49,7 +49,25 @@ def serve(**options):
         raise click.ClickException(
             f"refusing to serve on {host}, reachable from other machines, without an admin token: "
             "set SANDBOX_ADMIN_TOKEN, or pass --insecure (SANDBOX_INSECURE=true) to do it anyway")
-    run(app, app.config["HOST"], int(app.config["PORT"]), threads=int(app.config["THREADS"]))
+    _serve(app)
+
+
+def _serve(app):
+    """One process (waitress threads), or --workers processes over the shared store."""
+    from .server import run
+    from .workers import check_workers
+
+    config, workers = app.config, int(app.config["WORKERS"])
+    try:
+        check_workers(app.extensions["vendor_sandbox.store"], workers)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    if workers == 1:
+        run(app, config["HOST"], int(config["PORT"]), threads=int(config["THREADS"]))
+        return
+    from .workers import run as run_workers
+
+    run_workers(app, config["HOST"], int(config["PORT"]), workers, threads=int(config["THREADS"]))
 
 
 @cli.command()

@@ -9,6 +9,8 @@ class DefaultConfig:
     FIXTURES_DIR = None  # None: the fixtures packaged with vendor_sandbox
     FAKE_USERS = 0  # Faker users added per vendor, on top of the fixtures
     FROZEN_CLOCK = None  # an ISO-8601 instant: every timestamp is this until moved
+    STORE_URL = None  # redis://HOST:PORT/DB (rediss://, a password): state shared by workers; None: memory
+    WORKERS = 1  # serve: processes; more than one needs the shared store
     NAMESPACE_IDLE_SECONDS = 0  # > 0: a namespace unused this long (sandbox clock) is forgotten
     OUTBOX_SIZE = 1000  # messages kept per namespace, oldest dropped first
     JOURNAL_SIZE = 1000  # requests kept per namespace in the journal ring

@@ -27,16 +27,7 @@ class Journal:
         `since`/`until` aware datetimes compared with each entry's timestamp."""
         with self._lock:
             listed = [_complete(pair) for pair in self._entries]
-        selected = [
-            e for e in listed
-            if (vendor is None or e["vendor"] == vendor)
-            and (method is None or e["method"] == method.upper())
-            and (path is None or fnmatch.fnmatchcase(e["path"], path))
-            and (status is None or _status_matches(e["status"], status))
-            and (since is None or parse_instant(e["timestamp"]) >= since)
-            and (until is None or parse_instant(e["timestamp"]) <= until)
-        ]
-        return selected[-limit:] if limit else selected
+        return select(listed, vendor, method, path, status, since, until, limit)
 
     def clear(self):
         with self._lock:
@@ -44,6 +35,20 @@ class Journal:
 
     def __len__(self):
         return len(self._entries)
+
+
+def select(listed, vendor=None, method=None, path=None, status=None, since=None, until=None, limit=None):
+    """The entries of `listed` that match every filter given (see Journal.entries)."""
+    selected = [
+        e for e in listed
+        if (vendor is None or e["vendor"] == vendor)
+        and (method is None or e["method"] == method.upper())
+        and (path is None or fnmatch.fnmatchcase(e["path"], path))
+        and (status is None or _status_matches(e["status"], status))
+        and (since is None or parse_instant(e["timestamp"]) >= since)
+        and (until is None or parse_instant(e["timestamp"]) <= until)
+    ]
+    return selected[-limit:] if limit else selected
 
 
 def _complete(pair):

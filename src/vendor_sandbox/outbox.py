@@ -24,9 +24,7 @@ class Outbox:
     def messages(self, vendor=None, to=None):
         with self._lock:
             listed = list(self._messages)
-        return [m for m in listed
-                if (vendor is None or m["vendor"] == vendor)
-                and (to is None or m["to"].casefold() == to.casefold())]
+        return matching(listed, vendor, to)
 
     def replace(self, messages):
         with self._lock:
@@ -38,6 +36,13 @@ class Outbox:
             kept = [m for m in self._messages if vendor is not None and m["vendor"] != vendor]
             self._messages.clear()
             self._messages.extend(kept)
+
+
+def matching(listed, vendor=None, to=None):
+    """The messages of `listed` sent by `vendor` to `to` (any case), when given."""
+    return [m for m in listed
+            if (vendor is None or m["vendor"] == vendor)
+            and (to is None or m["to"].casefold() == to.casefold())]
 
 
 class VendorOutbox:

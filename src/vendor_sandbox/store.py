@@ -119,6 +119,8 @@ class Namespace:
 class Store:
     """Every namespace of one app; `reset` rebuilds from the seeded fixtures."""
 
+    kind = "memory"  # one process holds everything: a single worker
+
     def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000, journal_size=1000, settings=None,
                  idle_seconds=0):
         self.vendors = {module.NAME: module for module in vendors}
@@ -201,6 +203,28 @@ class Store:
                     self._namespaces.pop(idle, None)
                     self._last_used.pop(idle, None)
                     self.bindings.release(idle)
+
+
+def describe_store(store):
+    """What /_sandbox/health says about the store: its kind and whether it is reachable."""
+    describe = getattr(store, "describe", None)
+    return describe() if describe else {"kind": store.kind, "reachable": True}
+
+
+def build_store(config, vendors, seeds, clock):
+    """The store `config` selects: STORE_URL redis://... (or rediss://) shares one Redis
+    database between workers; none keeps everything in this process."""
+    options = dict(seed=config["SEED"], outbox_size=int(config["OUTBOX_SIZE"]),
+                   journal_size=int(config["JOURNAL_SIZE"]), settings=config,
+                   idle_seconds=float(config["NAMESPACE_IDLE_SECONDS"]))
+    url = config.get("STORE_URL")
+    if not url or url == "memory":
+        return Store(vendors, seeds, clock, **options)
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError(f"unknown store {url!r}: use memory, redis://HOST:PORT/DB or rediss://...")
+    from .redisstore import RedisStore  # redis-py is imported only when a shared store is asked for
+
+    return RedisStore(url, vendors, seeds, clock, **options)
 
 
 def init_app(app, store):

@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import parse_instant
-from ..store import get_store, namespace_name
+from ..store import describe_store, get_store, namespace_name
 from . import credentials as minting, dashboard, docs
 from .state import export_state, import_state
 
@@ -39,8 +39,12 @@ def require_admin_token():
 
 @blp.get("/health")
 def health():
-    """Ready probe."""
-    return {"status": "ok", "version": __version__, "vendors": list(get_store().vendors)}
+    """Ready probe: 503 while the shared store is unreachable, so a load balancer skips this replica."""
+    store = get_store()
+    described = describe_store(store)
+    body = {"status": "ok" if described["reachable"] else "unavailable", "version": __version__,
+            "vendors": list(store.vendors), "store": described}
+    return body, 200 if described["reachable"] else 503
 
 
 @blp.get("/credentials")

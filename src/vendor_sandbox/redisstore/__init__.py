@@ -1,0 +1,243 @@
+"""The shared store: every namespace's writes, ids, journal, outbox and fault rules in Redis, so
+that several worker processes (and replicas) serve one sandbox and a restart loses nothing.
+
+Each worker builds the seeded templates itself (fixtures + seed are deterministic); a namespace
+in Redis holds only what it changed. Key layout, all of one namespace under one hash tag:
+    vs:namespaces                      zset: namespace -> sandbox-clock time of its latest use
+    vs:fingerprint                     seed + fixtures of the sandboxes sharing this database
+    vs:{NS}:reg:VENDOR                 set of every key VENDOR wrote in NS (a reset drops them)
+    vs:{NS}:c:VENDOR:COLLECTION:...    one collection (see scripts.py)
+    vs:{NS}:draws:VENDOR               the id source's draw counter
+    vs:{NS}:journal, :outbox, :faults  bounded lists (and their counters)
+"""
+
+import hashlib
+import json
+import threading
+
+from .. import bindings
+from ..ids import Clock
+from ..outbox import VendorOutbox
+from ..settings import overlay
+from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState
+from .collection import RedisCollection, Scripts
+from .connection import LOG, UNAVAILABLE, connect, guarded, redacted
+from .ids import RedisSource
+from .logs import RedisFaultRules, RedisJournal, RedisOutbox
+
+NAMESPACES = "vs:namespaces"
+FINGERPRINT = "vs:fingerprint"
+FORMAT = 1  # of the key layout; part of the fingerprint
+MAX_HANDLES = 1024  # namespace handles a worker keeps (oldest created first out)
+_NS_KEYS = ("journal", "journal:ids", "outbox", "faults", "faults:counts", "faults:ids", "faults:draws")
+
+# KEYS namespaces; ARGV mode name_or_cutoff default vendor... ; every mode one atomic step
+_NAMESPACES = """
+local function clear_vendor(ns, v)
+  local reg = 'vs:{' .. ns .. '}:reg:' .. v
+  for _, key in ipairs(redis.call('SMEMBERS', reg)) do redis.call('UNLINK', key) end
+  redis.call('UNLINK', reg)
+end
+local function clear_logs(ns)
+  local p = 'vs:{' .. ns .. '}:'
+  for _, s in ipairs({%s}) do redis.call('UNLINK', p .. s) end
+end
+local function drop(ns)
+  for i = 4, #ARGV do clear_vendor(ns, ARGV[i]) end
+  clear_logs(ns)
+  redis.call('ZREM', KEYS[1], ns)
+end
+local mode = ARGV[1]
+if mode == 'drop' then drop(ARGV[2]); return 1 end
+if mode == 'reset' then
+  for i = 4, #ARGV do clear_vendor(ARGV[2], ARGV[i]) end
+  return 1
+end
+local dropped = {}
+for _, ns in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])) do
+  if ns ~= ARGV[3] then drop(ns); dropped[#dropped + 1] = ns end
+end
+return dropped
+""" % ", ".join(f"'{key}'" for key in _NS_KEYS)
+
+
+def prefix(namespace):
+    return f"vs:{{{namespace}}}:"
+
+
+def versions_key(namespace, vendor):
+    """The hash of hidden-set versions of `vendor`'s collections in `namespace`."""
+    return f"{prefix(namespace)}versions:{vendor}"
+
+
+class RedisVendorState(VendorState):
+    """A vendor's collections in one namespace, on Redis, over the in-process template."""
+
+    def __init__(self, store, namespace, vendor, outbox, base):
+        super().__init__(outbox, base)
+        self.building = True  # until the backend's constructor has run
+        self._store = store
+        self._prefix = f"{prefix(namespace)}c:{vendor}:"
+        self.registry = f"{prefix(namespace)}reg:{vendor}"
+        self.versions = versions_key(namespace, vendor)
+
+    def collection(self, name):
+        with self._lock:
+            found = self._collections.get(name)
+            if found is None:
+                base = self._base._collections.get(name) if self._base else None
+                found = self._collections[name] = RedisCollection(
+                    self._store.redis, self._store.scripts, f"{self._prefix}{name}:", self.registry, base,
+                    building=lambda: self.building, name=name, versions=self.versions)
+            return found
+
+
+class RedisNamespace(Namespace):
+    """A handle on one namespace in Redis; it holds nothing another worker could miss."""
+
+    def __init__(self, name, store):
+        self.name = name
+        self._store = store
+        self._backends = {}
+        self._states = {}
+        self._lock = threading.RLock()
+        client, keys = store.redis, prefix(name)
+        # the namespace's clock and settings, as in memory; kept in this worker only (docs/fidelity.md)
+        self.clock = Clock(base=store.clock)
+        self.settings = overlay(store.settings)
+        self.outbox = RedisOutbox(client, keys, self.clock, store.outbox_size)
+        self.journal = RedisJournal(client, keys, store.journal_size, name, NAMESPACES, self.clock)
+        self.faults = RedisFaultRules(client, keys, f"{store.seed}/{name}/faults",
+                                      {vendor: versions_key(name, vendor) for vendor in store.vendors})
+
+    def reset(self, vendor=None):
+        vendors = [vendor] if vendor else list(self._store.vendors)
+        pipe = self._store.redis.pipeline()  # MULTI/EXEC: the whole reset at once
+        self._store.namespaces_script(keys=[NAMESPACES], args=["reset", self.name, "", *vendors], client=pipe)
+        if vendor is None:  # the journal's and the rules' numbering goes on, as in memory
+            pipe.unlink(*(prefix(self.name) + key for key in ("journal", "outbox", "faults", "faults:counts")))
+        else:
+            self.outbox._clear_vendor(keys=[self.outbox._key], args=[vendor], client=pipe)
+        guarded(pipe.execute)()
+        self._store.bindings.release(self.name, vendor)
+        if vendor is None:
+            self.clock.unfreeze()
+            self.settings.maps[0].clear()
+
+    def replace(self, backends, states, messages):
+        """Write the staged states (Namespace.fresh builds them in memory, over the template) and
+        the messages in one MULTI/EXEC: other workers see the old namespace or the new one."""
+        pipe = self._store.redis.pipeline()
+        self._store.namespaces_script(keys=[NAMESPACES], args=["reset", self.name, "", *states], client=pipe)
+        for vendor, staged in states.items():
+            live = self.state(vendor)
+            for name in staged.names():
+                loaded = staged._collections.get(name)
+                if loaded is not None and loaded._base is None:  # load() replaced it, base included
+                    live.collection(name).queue_load(pipe, loaded.dump())
+        self.outbox.queue_replace(pipe, messages)
+        guarded(pipe.execute)()
+        self._store.bindings.rebind(self.name, bindings.bound_pairs(states))
+
+    def _build(self, vendor):
+        store = self._store
+        state = RedisVendorState(store, self.name, vendor, VendorOutbox(self.outbox, vendor),
+                                 store.template(vendor))
+        source = RedisSource(store.seed, self.name, vendor, self.clock, store.redis,
+                             f"{prefix(self.name)}draws:{vendor}", state.registry)
+        state.collection(bindings.COLLECTION)  # so that a snapshot always has it to restore into
+        backend = store.vendors[vendor].Backend(state, source, store.seed_data(vendor), self.settings)
+        state.building, source.built = False, True
+        self._states[vendor] = state
+        self._backends[vendor] = backend
+        return backend
+
+
+class RedisStore(Store):
+    """Store with every namespace in the Redis database at `url`."""
+
+    kind = "redis"
+
+    def __init__(self, url, vendors, seeds, clock, **options):
+        super().__init__(vendors, seeds, clock, **options)
+        self.url = url
+        self.redis = connect(url)
+        self.scripts = Scripts(self.redis)
+        self.namespaces_script = self.redis.register_script(_NAMESPACES)
+        self._fingerprint = fingerprint(seeds, self.vendors, self.seed)
+        self._checked = False
+        self.check_fingerprint(required=False)
+
+    def check_fingerprint(self, required=True):
+        """Claim the database for this seed and these fixtures; refuse one another sandbox holds."""
+        if self._checked:
+            return
+        try:
+            self.redis.set(FINGERPRINT, self._fingerprint, nx=True)
+            held = self.redis.get(FINGERPRINT).decode()
+        except Exception:
+            if required:
+                raise
+            return  # unreachable at start: checked on first use, the sandbox starts anyway
+        if held != self._fingerprint:
+            raise ValueError(
+                f"{redacted(self.url)} holds another sandbox's state (a different seed or fixtures); "
+                "use another database (redis://host:port/N) or empty this one")
+        self._checked = True
+
+    def namespace(self, name=DEFAULT_NAMESPACE):
+        namespace = self._namespaces.get(name)
+        if namespace is None or self.idle_seconds:
+            self._use(name, first=namespace is None)
+            if namespace is None:
+                with self._lock:
+                    namespace = self._namespaces.setdefault(name, RedisNamespace(name, self))
+                    if len(self._namespaces) > MAX_HANDLES:
+                        # handles hold nothing Redis lacks: forget the oldest, rebuilt when used again
+                        for old in list(self._namespaces)[:len(self._namespaces) - MAX_HANDLES]:
+                            self._namespaces.pop(old, None)
+        return namespace
+
+    def _use(self, name, first):
+        """Note the namespace's use (and sweep idle ones) when Redis answers: a handle needs no
+        Redis, so an outage surfaces as the vendor's 503 at its first read, never here (the
+        journal's script notes the use of every vendor request too)."""
+        try:
+            if not self._checked:
+                self.check_fingerprint()
+            now = self.clock.now().timestamp()
+            self.redis.zadd(NAMESPACES, {name: now}, nx=not self.idle_seconds)
+            if self.idle_seconds and now >= self._next_sweep:
+                self._next_sweep = now + self.idle_seconds / 10
+                dropped = self.namespaces_script(keys=[NAMESPACES], args=[
+                    "sweep", now - self.idle_seconds, DEFAULT_NAMESPACE, *self.vendors])
+                for gone in dropped:
+                    self._namespaces.pop(gone.decode(), None)
+        except UNAVAILABLE as error:
+            LOG.warning("namespace use not noted, redis unavailable: %s", error)
+
+    @guarded
+    def namespaces(self):
+        return sorted(n.decode() for n in self.redis.zrange(NAMESPACES, 0, -1))
+
+    @guarded
+    def drop(self, name):
+        self.namespaces_script(keys=[NAMESPACES], args=["drop", name, "", *self.vendors])
+        with self._lock:
+            self._namespaces.pop(name, None)
+        self.bindings.release(name)
+
+    def describe(self):
+        """What /_sandbox/health says about the store."""
+        try:
+            reachable = bool(self.redis.ping())
+        except Exception:
+            reachable = False
+        return {"kind": self.kind, "url": redacted(self.url), "reachable": reachable}
+
+
+def fingerprint(seeds, vendors, seed):
+    """A digest of what the seeded templates are built from: equal digests, equal templates."""
+    data = {"format": FORMAT, "seed": seed, "fake_users": seeds._fake_users,
+            "fixtures": {name: seeds.get(name) for name in sorted(vendors)}}
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,0 +1,202 @@
+"""The journal, the outbox and the fault rules of one namespace, on Redis (bounded lists)."""
+
+import json
+import random
+
+from ..faults import _matches
+from ..ids import iso_millis
+from ..journal import select
+from ..outbox import matching
+from .collection import forget, observe
+from .connection import LOG, UNAVAILABLE, guarded
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+# KEYS journal ids namespaces; ARGV size entry name now: the entry, numbered, and the namespace's use
+_RECORD = """
+local id = redis.call('INCR', KEYS[2])
+redis.call('RPUSH', KEYS[1], id .. '\\t' .. ARGV[2])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
+return id
+"""
+
+
+class RedisJournal:
+    """Newest-last entries, trimmed to `size` in the same step that appends one."""
+
+    def __init__(self, client, prefix, size, namespace, namespaces_key, clock):
+        self._r = client
+        self._key, self._ids = prefix + "journal", prefix + "journal:ids"
+        self._size = size
+        self._name, self._namespaces, self._clock = namespace, namespaces_key, clock
+        self._record = client.register_script(_RECORD)
+
+    def record(self, entry, details=None):
+        """The complete entry is built now (another worker may read it); an unreachable Redis
+        loses the entry, never the response the vendor already gave."""
+        forget()  # the request is over: its observed versions are not trusted any longer
+        full = details({"id": 0, **entry}) if details else {"id": 0, **entry}
+        del full["id"]
+        try:
+            self._record(keys=[self._key, self._ids, self._namespaces],
+                         args=[self._size, _dumps(full), self._name, self._clock.now().timestamp()])
+        except UNAVAILABLE as error:
+            LOG.warning("journal entry lost, redis unavailable: %s", error)
+
+    @guarded
+    def entries(self, vendor=None, method=None, path=None, status=None, since=None, until=None, limit=None):
+        listed = []
+        for raw in self._r.lrange(self._key, 0, -1):
+            number, _, body = raw.partition(b"\t")
+            listed.append({"id": int(number), **json.loads(body)})
+        return select(listed, vendor, method, path, status, since, until, limit)
+
+    @guarded
+    def clear(self):
+        self._r.delete(self._key)
+
+    @guarded
+    def __len__(self):
+        return self._r.llen(self._key)
+
+
+# KEYS outbox; ARGV vendor -> keeps the other vendors' messages, in order
+_CLEAR_VENDOR = """
+local kept = {}
+for _, raw in ipairs(redis.call('LRANGE', KEYS[1], 0, -1)) do
+  if cjson.decode(raw)['vendor'] ~= ARGV[1] then kept[#kept + 1] = raw end
+end
+redis.call('DEL', KEYS[1])
+for i = 1, #kept, 1000 do redis.call('RPUSH', KEYS[1], unpack(kept, i, math.min(i + 999, #kept))) end
+return #kept
+"""
+
+
+class RedisOutbox:
+    def __init__(self, client, prefix, clock, size):
+        self._r = client
+        self._key = prefix + "outbox"
+        self._clock = clock
+        self._size = size
+        self._clear_vendor = client.register_script(_CLEAR_VENDOR)
+
+    @guarded
+    def send(self, vendor, to, kind, subject, body):
+        message = {"vendor": vendor, "to": to, "kind": kind, "subject": subject, "body": body,
+                   "sentAt": iso_millis(self._clock.now())}
+        pipe = self._r.pipeline()
+        pipe.rpush(self._key, _dumps(message))
+        pipe.ltrim(self._key, -self._size, -1)
+        pipe.execute()
+        return message
+
+    @guarded
+    def messages(self, vendor=None, to=None):
+        return matching([json.loads(m) for m in self._r.lrange(self._key, 0, -1)], vendor, to)
+
+    def replace(self, messages):
+        pipe = self._r.pipeline()
+        self.queue_replace(pipe, messages)
+        guarded(pipe.execute)()
+
+    def queue_replace(self, pipe, messages):
+        pipe.delete(self._key)
+        kept = [_dumps(dict(m)) for m in messages][-self._size:]
+        for start in range(0, len(kept), 1000):
+            pipe.rpush(self._key, *kept[start:start + 1000])
+
+    @guarded
+    def clear(self, vendor=None):
+        if vendor is None:
+            self._r.delete(self._key)
+        else:
+            self._clear_vendor(keys=[self._key], args=[vendor])
+
+
+# KEYS counts; ARGV id -> 1 when the rule may fire (and is counted), 0 when its times are used up
+_FIRE = """
+local left = redis.call('HGET', KEYS[1], ARGV[1] .. ':remaining')
+if left and tonumber(left) <= 0 then return 0 end
+if left then redis.call('HINCRBY', KEYS[1], ARGV[1] .. ':remaining', -1) end
+redis.call('HINCRBY', KEYS[1], ARGV[1] .. ':fired', 1)
+return 1
+"""
+
+
+# KEYS rules versions -> {the rules, the vendor's hidden-set versions}: what every vendor request
+# reads first, in one round trip
+_RULES = """
+return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2])}
+"""
+
+
+class RedisFaultRules:
+    """The rules in a list; their counters in a hash, spent by one script so that a rule with
+    `times` fires exactly that often across every worker."""
+
+    def __init__(self, client, prefix, seed, versions=None):
+        self._versions = versions or {}
+        self._rules_script = client.register_script(_RULES)
+        self._r = client
+        self._rules, self._counts = prefix + "faults", prefix + "faults:counts"
+        self._ids, self._draws = prefix + "faults:ids", prefix + "faults:draws"
+        self._seed = seed
+        self._fire = client.register_script(_FIRE)
+
+    @guarded
+    def add(self, rule):
+        rule = {"id": self._r.incr(self._ids), **rule, "fired": 0}
+        pipe = self._r.pipeline()
+        if rule.get("times") is not None:
+            rule["remaining"] = rule["times"]
+            pipe.hset(self._counts, f"{rule['id']}:remaining", rule["times"])
+        pipe.hset(self._counts, f"{rule['id']}:fired", 0)
+        pipe.rpush(self._rules, _dumps(rule))
+        pipe.execute()
+        return dict(rule)
+
+    @guarded
+    def list(self):
+        pipe = self._r.pipeline()
+        pipe.lrange(self._rules, 0, -1)
+        pipe.hgetall(self._counts)
+        rules, counts = pipe.execute()
+        return [self._counted(json.loads(raw), counts) for raw in rules]
+
+    @guarded
+    def clear(self):
+        self._r.delete(self._rules, self._counts)
+
+    @guarded
+    def fire(self, vendor, method, paths):
+        """The first matching rule that may fire, counted; one round trip when no rule matches.
+        That trip also observes the vendor's hidden-set versions for this request (collection.observe)."""
+        versions_key = self._versions.get(vendor)
+        if versions_key is None:
+            rules = self._r.lrange(self._rules, 0, -1)
+        else:
+            rules, versions = self._rules_script(keys=[self._rules, versions_key])
+            pairs = versions if isinstance(versions, dict) else dict(zip(versions[::2], versions[1::2]))
+            observe(versions_key, pairs)
+        for raw in rules:
+            rule = json.loads(raw)
+            if not _matches(rule, vendor, method, paths):
+                continue
+            probability = rule.get("probability")
+            if probability is not None:
+                draw = random.Random(f"{self._seed}/{self._r.incr(self._draws)}").random()
+                if draw >= probability:
+                    continue
+            if self._fire(keys=[self._counts], args=[rule["id"]]):
+                return self._counted(rule, self._r.hgetall(self._counts))
+        return None
+
+    @staticmethod
+    def _counted(rule, counts):
+        fired = counts.get(f"{rule['id']}:fired".encode())
+        rule["fired"] = int(fired or 0)
+        remaining = counts.get(f"{rule['id']}:remaining".encode())
+        if remaining is not None:
+            rule["remaining"] = int(remaining)
+        return rule
