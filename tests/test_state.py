@@ -104,3 +104,90 @@ def test_serve_refuses_a_bad_state_file(tmp_path, capsys):
         main(["serve", "--state", str(path)])
     assert exit_info.value.code == 1
     assert "cannot start from the snapshot" in capsys.readouterr().err
+
+
+ZUS_TOKEN = {"grant_type": "client_credentials", "client_id": "AcmeBackendM2MClient0000000000a1",
+             "client_secret": "acme-backend-secret-" + "0" * 44}
+
+
+def test_a_snapshot_taken_after_a_zus_token_request_loads_back(client):
+    assert client.post("/zus/oauth/token", json=ZUS_TOKEN).status_code == 200
+    exported = client.get("/_sandbox/state")
+    assert exported.headers["Content-Type"] == "application/json"
+    grants = dict(exported.get_json()["vendors"]["zus"]["token_grants"]["records"])
+    assert grants == {"c6d7e8f9-a0b1-4c2d-8e3f-4a5b6c7d8e91": [1736937000.0]}
+    response = client.put("/_sandbox/state", data=exported.get_data(), headers={NS: "b"},
+                          content_type="application/json")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert client.get("/_sandbox/state", headers={NS: "b"}).get_json()["vendors"] == exported.get_json()["vendors"]
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (lambda s: s["vendors"]["zus"]["token_grants"]["records"].append(["c6d7", ["soon"]]),
+     "vendors.zus.token_grants.records['c6d7'][0]: expected a number"),
+    (lambda s: s["vendors"]["hipp"]["users"]["records"][0][1].update(shouldSendSMS="yes"),
+     "vendors.hipp.users.records['usr_1704880800000_k3v9x2m1a'].shouldSendSMS: expected true or false"),
+    (lambda s: s["vendors"]["hipp"]["users"]["records"][0][1].update(createdAt="yesterday"),
+     "vendors.hipp.users.records['usr_1704880800000_k3v9x2m1a'].createdAt: expected an ISO-8601 instant"),
+    (lambda s: s["vendors"]["nabla"]["users"]["records"][0][1].pop("roles"),
+     "vendors.nabla.users.records['98fce1ef-dbca-41ef-8bc7-4d1621ac07c6'].roles: expected a list (the field is "
+     "missing)"),
+    (lambda s: s["vendors"]["welkin"]["users"]["records"][0][1].update(nickname="J"),
+     "vendors.welkin.users.records['acme-health/user-uuid'].nickname: no such field"),
+    (lambda s: s["vendors"]["zus"]["users"]["records"][0][1].update(createdAt="1704880800"),
+     "vendors.zus.users.records['e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a51'].createdAt: expected an integer"),
+    (lambda s: s["vendors"]["zus"]["practitioners"]["records"][0][1]["meta"].pop("tag"),
+     "vendors.zus.practitioners.records['a3c1e5f7-0b2d-4e6f-8a1c-3e5f7a9b1c21'].meta.tag: expected a list (the "
+     "field is missing)"),
+    (lambda s: s["vendors"]["hipp"]["users"]["claims"]["email"].update(x=1),
+     "vendors.hipp.users.claims.email.x: expected a string"),
+    (lambda s: s.update(outbox=[{"vendor": "hipp", "to": "a@b.c", "kind": "email", "subject": None, "body": 1,
+                                 "sentAt": "2025-01-15T10:30:00.000Z"}]), "outbox[0].body: expected a string"),
+    (lambda s: s.update(extra=1), "extra: no such field (a snapshot has format, namespace, outbox, vendors, version)"),
+])
+def test_a_record_of_the_wrong_shape_is_refused_by_its_path_and_changes_nothing(client, spoil, message):
+    create(client, "default")
+    before = client.get("/_sandbox/state").get_data()
+    snapshot = valid_snapshot(client)
+    spoil(snapshot)
+    response = client.put("/_sandbox/state", json=snapshot)
+    assert (response.status_code, response.get_json()) == (400, {"error": {"code": "invalid_snapshot",
+                                                                           "message": message}})
+    assert client.get("/_sandbox/state").get_data() == before
+
+
+def test_a_snapshot_nested_too_deeply_is_a_clear_400(client):
+    before = client.get("/_sandbox/state").get_data()
+    for depth in (70, 100_000):
+        snapshot = valid_snapshot(client)
+        nabla_user = snapshot["vendors"]["nabla"]["users"]["records"][0][1]
+        raw = json.dumps(snapshot).replace(json.dumps(nabla_user["metadata"]),
+                                           '{"deep": ' + "[" * depth + "]" * depth + "}", 1)
+        response = client.put("/_sandbox/state", data=raw, content_type="application/json")
+        assert response.status_code == 400
+        error = response.get_json()["error"]
+        assert error["code"] == "invalid_snapshot"
+        assert "64 levels" in error["message"], error
+        if depth == 70:
+            assert error["message"].startswith("vendors.nabla.users.records['98fce1ef-dbca-41ef-8bc7-4d1621ac07c6']"
+                                               ".metadata.deep")
+    assert client.get("/_sandbox/state").get_data() == before
+
+
+def test_a_snapshot_that_is_not_json_says_so(client):
+    response = client.put("/_sandbox/state", data=b'{"format": ', content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"].startswith("the snapshot is not JSON: ")
+
+
+def test_serve_starts_from_a_state_file_written_after_a_zus_token_request(tmp_path, client, monkeypatch):
+    assert client.post("/zus/oauth/token", json=ZUS_TOKEN).status_code == 200
+    path = tmp_path / "state.json"
+    path.write_bytes(client.get("/_sandbox/state").get_data())
+    started = {}
+    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, *a, **k: started.update(app=app))
+    with pytest.raises(SystemExit):
+        main(["serve", "--state", str(path)])
+    loaded = started["app"].test_client().get("/_sandbox/state").get_json()
+    assert loaded["vendors"]["zus"]["token_grants"]["records"] == [
+        ["c6d7e8f9-a0b1-4c2d-8e3f-4a5b6c7d8e91", [1736937000.0]]]

@@ -4,14 +4,14 @@ import hmac
 from datetime import timedelta
 from http import HTTPStatus
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import iso_millis, parse_instant
 from ..store import get_store, namespace_name
 from . import dashboard, docs
-from .state import export_state, import_state
+from .state import export_state, import_state, parse, stream
 
 blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox", template_folder="templates")
 docs.register(blp)
@@ -242,17 +242,20 @@ def _instant_arg(name):
 
 @blp.get("/state")
 def get_state():
-    """The whole namespace as a JSON snapshot (every vendor's data and the outbox)."""
+    """The whole namespace as a JSON snapshot (every vendor's data and the outbox), streamed."""
     store = get_store()
-    return export_state(store.namespace(namespace_name()), list(store.vendors))
+    document = export_state(store.namespace(namespace_name()), list(store.vendors))
+    return Response(stream(document), mimetype="application/json")
 
 
 @blp.put("/state")
 def put_state():
     """Replace the namespace with a snapshot from GET /_sandbox/state; a bad one changes nothing."""
     store = get_store()
-    namespace = store.namespace(namespace_name())
     # snapshots outgrow the vendors' body limit; this one endpoint takes its own
     request.max_content_length = current_app.config["STATE_MAX_CONTENT_LENGTH"]
-    import_state(namespace, list(store.vendors), request.get_json(silent=True))
+    # read once and not cached: the bytes are gone before the parsed records are loaded
+    snapshot = parse(request.stream.read())
+    namespace = store.namespace(namespace_name())
+    import_state(namespace, store.vendors, snapshot)
     return {"namespace": namespace.name, "restored": list(store.vendors)}

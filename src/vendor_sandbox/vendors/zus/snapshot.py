@@ -1,0 +1,19 @@
+"""The shape of every Zus collection's records, checked when a snapshot is imported (shapes.py)."""
+
+from ...shapes import Maybe, Null, Open
+
+STAMPS = {"createdAt": int, "updatedAt": int}  # Zus's Auth Service writes epoch seconds
+# a FHIR resource: the fields the backend reads are typed, the rest is the client's to shape
+PRACTITIONER = Open({"resourceType": str, "id": str,
+                     "meta": Open({"versionId": str, "lastUpdated": str, "tag": [Open({"system": str, "code": str})]})})
+RECORDS = {
+    "app_clients": {"id": str, "builderId": str, "type": str, "name": str, "userType": str, "roleId": Null(str),
+                    "clientId": str, "clientSecret": str, **STAMPS},
+    "builders": {"id": str, "name": str},
+    "practitioners": PRACTITIONER,
+    "roles": {"id": str, "builderId": str, "name": str, "description": str, "isManaged": bool,
+              "permissions": [str], **STAMPS},
+    "token_grants": [float],  # epoch seconds of each token issued in the last hour
+    "users": {"id": str, "builderId": str, "email": str, "name": str, "userType": str, "roleId": Null(str),
+              "practitionerId": Null(str), **STAMPS, "relationshipStyle": Maybe(str)},
+}
