@@ -152,10 +152,14 @@ class Store:
                     self._templates[vendor] = template
         return template
 
-    def namespace(self, name=DEFAULT_NAMESPACE):
+    def namespace(self, name=DEFAULT_NAMESPACE, create=True):
+        """The namespace `name`, made on first use; with create=False, one not yet made is a
+        throwaway seeded copy, never kept: reading (a dashboard, an <img> tag) builds nothing."""
+        namespace = self._namespaces.get(name)
+        if namespace is None and not create:
+            return Namespace(name, self)
         if self.idle_seconds:
             self._touch(name)
-        namespace = self._namespaces.get(name)
         if namespace is None:
             with self._lock:
                 namespace = self._namespaces.setdefault(name, Namespace(name, self))

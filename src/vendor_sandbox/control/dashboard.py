@@ -17,7 +17,7 @@ def register(blp):
     def dashboard():
         """The dashboard of the namespace named by X-Sandbox-Namespace or ?namespace=."""
         store = get_store()
-        namespace = store.namespace(namespace_name(from_query=True))
+        namespace = store.namespace(namespace_name(from_query=True), create=False)
         return render_template(
             "dashboard.html",
             namespace=namespace.name,

@@ -10,7 +10,7 @@ from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import iso_millis, parse_instant
 from ..store import get_store, namespace_name
-from . import dashboard, docs
+from . import browser_guard, dashboard, docs
 from .state import export_state, import_state, parse, stream
 
 blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox", template_folder="templates")
@@ -38,6 +38,9 @@ def require_admin_token():
                            f"this sandbox needs its admin token in {ADMIN_HEADER} (SANDBOX_ADMIN_TOKEN)")
 
 
+browser_guard.register(blp)  # after the token check: without the token, a 401 is the answer
+
+
 @blp.get("/health")
 def health():
     """Ready probe."""
@@ -47,7 +50,7 @@ def health():
 @blp.get("/credentials")
 def credentials():
     """Every credential of the namespace, per vendor, as a developer pastes it into a client."""
-    namespace = get_store().namespace(namespace_name())
+    namespace = get_store().namespace(namespace_name(), create=False)
     return {name: namespace.backend(name).credentials() for name in get_store().vendors}
 
 
@@ -115,7 +118,7 @@ def _invalid_clock(message):
 @blp.get("/outbox")
 def outbox():
     """E-mails and SMS the vendors sent in this namespace, oldest first; filter by vendor or to."""
-    box = get_store().namespace(namespace_name()).outbox
+    box = get_store().namespace(namespace_name(), create=False).outbox
     return {"messages": box.messages(vendor=request.args.get("vendor"), to=request.args.get("to"))}
 
 
@@ -145,7 +148,7 @@ def requests_journal():
     """The journal of vendor requests, oldest first; filters: vendor, method, path (glob),
     status (404 or 4xx), since, until (ISO-8601), limit (the most recent N)."""
     args = request.args
-    journal = get_store().namespace(namespace_name()).journal
+    journal = get_store().namespace(namespace_name(), create=False).journal
     return {"requests": journal.entries(
         vendor=args.get("vendor"), method=args.get("method"), path=args.get("path"),
         status=args.get("status"), since=_instant_arg("since"), until=_instant_arg("until"),
@@ -162,7 +165,7 @@ def clear_requests_journal():
 @blp.get("/faults")
 def list_faults():
     """The fault rules of this namespace, with how often each fired and what remains."""
-    return {"faults": get_store().namespace(namespace_name()).faults.list()}
+    return {"faults": get_store().namespace(namespace_name(), create=False).faults.list()}
 
 
 @blp.post("/faults")
@@ -244,7 +247,7 @@ def _instant_arg(name):
 def get_state():
     """The whole namespace as a JSON snapshot (every vendor's data and the outbox), streamed."""
     store = get_store()
-    document = export_state(store.namespace(namespace_name()), list(store.vendors))
+    document = export_state(store.namespace(namespace_name(), create=False), list(store.vendors))
     return Response(stream(document), mimetype="application/json")
 
 
