@@ -5,7 +5,7 @@ from types import FunctionType
 from flask import Flask
 from werkzeug.routing import Rule
 
-from . import control, errors, limits, store
+from . import control, errors, hostguard, limits, store
 from .urls import ADDED_PREFIX
 from .config import DefaultConfig
 from .ids import Clock
@@ -77,6 +77,7 @@ def create_app(config=None):
                                     outbox_size=int(app.config["OUTBOX_SIZE"]),
                                     journal_size=int(app.config["JOURNAL_SIZE"]), settings=app.config,
                                     idle_seconds=float(app.config["NAMESPACE_IDLE_SECONDS"])))
+    hostguard.init_app(app, VENDORS)  # first: a rebinding page gets nothing, not even a size error
     limits.init_app(app)  # before the control plane's hooks: an oversized request is never read
     app.extensions["vendor_sandbox.apis"] = {vendor.NAME: vendor.init_app(app) for vendor in VENDORS}
     control.init_app(app)

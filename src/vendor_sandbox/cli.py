@@ -1,6 +1,5 @@
 """Command line: `vendor-sandbox serve` and `vendor-sandbox openapi`."""
 
-import ipaddress
 import json
 from pathlib import Path
 
@@ -37,6 +36,7 @@ def cli():
               help="Allow a non-loopback --host without SANDBOX_ADMIN_TOKEN")
 def serve(**options):
     """Run the sandbox on a production WSGI server (one process, threads)."""
+    from .hostguard import is_loopback
     from .server import run
 
     try:
@@ -63,15 +63,6 @@ def openapi(output_dir):
         path = folder / f"{name}.json"
         path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         click.echo(f"wrote {path}")
-
-
-def is_loopback(host):
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def spec_documents(app):

@@ -19,6 +19,9 @@ class DefaultConfig:
     STATE_MAX_CONTENT_LENGTH = 512 * 1024 * 1024  # PUT /_sandbox/state takes whole snapshots
     ADMIN_TOKEN = None  # when set, /_sandbox/ calls that change or reveal state need it
     INSECURE = False  # serve: allow a non-loopback address without ADMIN_TOKEN
+    # Host names answered besides loopback and the vendors' own (comma-separated; "*": any); bound to
+    # loopback, any other Host is refused (DNS rebinding), see hostguard.py
+    ALLOWED_HOSTS = ""
     VENDOR = None  # a vendor name: also serve that vendor at / (`serve --vendor hipp`)
     STATE_FILE = None  # a snapshot (GET /_sandbox/state) the default namespace starts from
     # Flask: JSON as the vendors write it, keys in the order we build them
