@@ -48,7 +48,11 @@ def serve(**options):
         raise click.ClickException(
             f"refusing to serve on {host}, reachable from other machines, without an admin token: "
             "set SANDBOX_ADMIN_TOKEN, or pass --insecure (SANDBOX_INSECURE=true) to do it anyway")
-    run(app, app.config["HOST"], int(app.config["PORT"]), threads=int(app.config["THREADS"]))
+    try:
+        run(app, host, int(app.config["PORT"]), threads=int(app.config["THREADS"]))
+    except OSError as error:  # raised while binding, before anything is served
+        raise click.ClickException(f"cannot listen on {host}:{app.config['PORT']}: "
+                                   f"{error.strerror or error}") from None
 
 
 @cli.command()

@@ -9,10 +9,13 @@ class DefaultConfig:
     FIXTURES_DIR = None  # None: the fixtures packaged with vendor_sandbox
     FAKE_USERS = 0  # Faker users added per vendor, on top of the fixtures
     FROZEN_CLOCK = None  # an ISO-8601 instant: every timestamp is this until moved
-    NAMESPACE_IDLE_SECONDS = 0  # > 0: a namespace unused this long (sandbox clock) is forgotten
+    NAMESPACE_IDLE_SECONDS = 3600.0  # a namespace unused this long (real time) is forgotten; 0: never
+    MAX_NAMESPACES = 1000  # beyond this, the least recently used namespace is forgotten (never "default")
     OUTBOX_SIZE = 1000  # messages kept per namespace, oldest dropped first
     JOURNAL_SIZE = 1000  # requests kept per namespace in the journal ring
     JOURNAL_BODY_LIMIT = 64 * 1024  # bytes of each request/response body the journal keeps
+    JOURNAL_BYTES = 32 * 1024 * 1024  # bytes of entries one namespace's journal keeps, oldest dropped first
+    JOURNAL_TOTAL_BYTES = 256 * 1024 * 1024  # bytes all journals keep together
     ZUS_ENVIRONMENT = "sandbox"  # or "production": Zus sends no welcome e-mail there
     MAX_CONTENT_LENGTH = 1024 * 1024  # larger request bodies get the vendor's 413
     MAX_HEADER_BYTES = 64 * 1024  # a longer URI (414) or larger headers (431) get the vendor's error

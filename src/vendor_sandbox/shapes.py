@@ -63,8 +63,9 @@ JSON = _Json()
 _NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false", None: "null"}
 
 
-def check(value, shape, path, depth=0):
-    """Raise ShapeError naming the first place where `value` departs from `shape`."""
+def check(value, shape, path, depth=0, partial=False):
+    """Raise ShapeError naming the first place where `value` departs from `shape`; `partial`
+    checks the types of the fields present only (a fixture, which its backend completes)."""
     if depth > MAX_DEPTH:
         raise ShapeError(path, f"at most {MAX_DEPTH} levels of nesting")
     if shape is JSON:
@@ -81,11 +82,16 @@ def check(value, shape, path, depth=0):
             raise ShapeError(path, _NAMES[shape])
     elif isinstance(shape, Null):
         if value is not None:
-            check(value, shape.shape, path, depth)
+            try:
+                check(value, shape.shape, path, depth, partial)
+            except ShapeError as error:
+                if error.path != path:
+                    raise
+                raise ShapeError(path, describe(shape)) from None
     elif isinstance(shape, Either):
         for option in shape.shapes:
             try:
-                return check(value, option, path, depth)
+                return check(value, option, path, depth, partial)
             except ShapeError as error:
                 if error.path != path:  # it matched this option's outline: its inner error is the news
                     raise
@@ -94,28 +100,29 @@ def check(value, shape, path, depth=0):
         if not isinstance(value, list):
             raise ShapeError(path, "a list")
         for index, item in enumerate(value):
-            check(item, shape[0], f"{path}[{index}]", depth + 1)
+            check(item, shape[0], f"{path}[{index}]", depth + 1, partial)
     elif isinstance(shape, Map):
         if not isinstance(value, dict):
             raise ShapeError(path, "an object")
         for key, item in value.items():
-            check(item, shape.shape, f"{path}.{key}", depth + 1)
+            check(item, shape.shape, f"{path}.{key}", depth + 1, partial)
     elif isinstance(shape, dict):
-        _check_object(value, shape, path, depth)
+        _check_object(value, shape, path, depth, not partial, partial)
     elif isinstance(shape, Open):
-        _check_object(value, shape.fields, path, depth, closed=False)
+        _check_object(value, shape.fields, path, depth, False, partial)
     else:
         raise TypeError(f"not a shape: {shape!r}")
     return None
 
 
-def _check_object(value, shape, path, depth, closed=True):
+def _check_object(value, shape, path, depth, closed, partial):
     if not isinstance(value, dict):
         raise ShapeError(path, "an object")
     for key, field in shape.items():
         if key in value:
-            check(value[key], field.shape if isinstance(field, Maybe) else field, f"{path}.{key}", depth + 1)
-        elif not isinstance(field, Maybe):
+            check(value[key], field.shape if isinstance(field, Maybe) else field, f"{path}.{key}", depth + 1,
+                  partial)
+        elif not (partial or isinstance(field, Maybe)):
             raise ShapeError(f"{path}.{key}", f"{describe(field)} (the field is missing)")
     unknown = [key for key in value if key not in shape]
     if closed and unknown:

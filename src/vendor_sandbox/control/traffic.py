@@ -15,6 +15,7 @@ from ..store import current_namespace, get_store
 
 FAULT_HEADER = "X-Sandbox-Fault"
 FORM = "application/x-www-form-urlencoded"
+ENTRY_OVERHEAD = 2048  # bytes of an entry beyond its strings: the dicts, the closure, the numbers
 _UNRESOLVED = object()
 
 
@@ -137,6 +138,9 @@ def after_vendor_request(response):
             "timestamp": entry["timestamp"],
         }
 
+    # what the entry holds, roughly: its kept bodies and the request's CGI strings
+    size = ENTRY_OVERHEAD + (len(body[0]) if body else 0) + (len(sent[0]) if sent else 0) + sum(
+        len(k) + len(v) for k, v in environ.items()) + sum(len(k) + len(v) for k, v in response_headers)
     namespace.journal.record({
         "vendor": vendor.NAME,
         "method": method,
@@ -144,7 +148,7 @@ def after_vendor_request(response):
         "status": response.status_code,
         "durationMs": round((time.perf_counter() - started) * 1000, 3),
         "timestamp": iso_millis(store.clock.now()),
-    }, details)
+    }, details, size)
     return response
 
 
