@@ -191,3 +191,12 @@ def test_serve_starts_from_a_state_file_written_after_a_zus_token_request(tmp_pa
     loaded = started["app"].test_client().get("/_sandbox/state").get_json()
     assert loaded["vendors"]["zus"]["token_grants"]["records"] == [
         ["c6d7e8f9-a0b1-4c2d-8e3f-4a5b6c7d8e91", [1736937000.0]]]
+
+
+def test_the_streamed_export_is_what_json_writes():
+    from vendor_sandbox.control.state import stream
+
+    document = {"format": "x", "vendors": {"v": {"c": {"records": [[str(n), {"n": n, "é": [[[[[[n]]]]]]}]
+                                                               for n in range(300)], "claims": {}}}}, "outbox": []}
+    assert b"".join(stream(document)) == (json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+                                          + "\n").encode()

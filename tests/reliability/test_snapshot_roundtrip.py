@@ -4,6 +4,7 @@ PUT it into another namespace, and every vendor read answers the same there as h
 
 import itertools
 import json
+import urllib.request
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 from vendor_sandbox.control.state import record_shapes
 from vendor_sandbox.vendors import VENDORS
 
+from ..live import LiveServer, console_script
 from ..vendors.nabla.conftest import assertion, token_body
 from ..vendors.zus.conftest import ACME_BACKEND
 from .conftest import NABLA_TOKEN_PATH, NS, WELKIN_CLIENT, ClientHttp, create_app, door, login, vendor_routes
@@ -21,8 +23,9 @@ ROUND_TRIP = settings(max_examples=40, derandomize=True, database=None, deadline
 ZUS_TOKEN = {"grant_type": "client_credentials", "client_id": ACME_BACKEND["clientId"],
              "client_secret": ACME_BACKEND["clientSecret"]}
 _names = itertools.count(1)
+FROZEN = "2025-01-15T10:30:00Z"
 
-APP = create_app({"TESTING": True, "FROZEN_CLOCK": "2025-01-15T10:30:00Z", "SEED": 0,
+APP = create_app({"TESTING": True, "FROZEN_CLOCK": FROZEN, "SEED": 0,
                   "WELKIN_TOKEN_RATE_LIMIT": False})
 HTTP = ClientHttp(APP)
 ROUTES = vendor_routes(APP)
@@ -89,3 +92,28 @@ def test_every_collection_a_vendor_writes_declares_its_record_shape():
     snapshot = HTTP.request("GET", "/_sandbox/state").json
     for vendor in VENDORS:
         assert sorted(record_shapes(vendor)) == sorted(snapshot["vendors"][vendor.NAME]), vendor.NAME
+
+
+def test_a_large_export_streamed_by_a_live_server_starts_another_one_identically(tmp_path):
+    """`serve --fake-users 3000`, a Zus token and a Hipp user, GET /_sandbox/state over HTTP (streamed in
+    chunks), then `serve --state` of that file in a second process: its export is the same bytes."""
+    first = LiveServer([*console_script(), "serve", "--fake-users", "3000", "--frozen-clock", FROZEN]).wait_ready()
+    try:
+        assert first.request("POST", "/zus/oauth/token", body=ZUS_TOKEN)[0] == 200
+        created = first.request("POST", "/hipp/api/v1/users", body=VALID["hipp create"],
+                                headers={"Authorization": "Bearer your-api-key"})
+        assert created[0] == 200
+        with urllib.request.urlopen(first.url + "/_sandbox/state", timeout=60) as response:
+            assert response.headers["Transfer-Encoding"] == "chunked"
+            exported = response.read()
+    finally:
+        first.stop()
+    path = tmp_path / "state.json"
+    path.write_bytes(exported)
+    second = LiveServer([*console_script(), "serve", "--state", str(path), "--frozen-clock", FROZEN]).wait_ready()
+    try:
+        with urllib.request.urlopen(second.url + "/_sandbox/state", timeout=60) as response:
+            assert response.read() == exported
+    finally:
+        second.stop()
+    assert len(json.loads(exported)["vendors"]["hipp"]["users"]["records"]) > 3000

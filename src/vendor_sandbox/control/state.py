@@ -17,6 +17,9 @@ TOP_LEVEL = {"format", "version", "namespace", "vendors", "outbox"}
 INDEXES = Map(Map(Either(str, int)))
 CLAIMS = Map(Map(str))
 CHUNK = 64 * 1024  # bytes of JSON sent at a time when a snapshot streams out
+# levels walked when streaming (snapshot, vendors, vendor, collection, its records): below, each
+# value (a [key, record] entry, say) is encoded in one go
+WALKED = 5
 
 
 def export_state(namespace, vendors):
@@ -34,9 +37,11 @@ def export_state(namespace, vendors):
 
 
 def stream(document):
-    """The document as JSON, in chunks: a large snapshot is never one string in memory."""
+    """The document as JSON (what json.dumps writes), in chunks: a large snapshot is never one
+    string in memory. The outer levels are walked, each record encoded by the C encoder (the
+    pure-Python iterencode was three to six times slower)."""
     buffered, size = [], 0
-    for piece in json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).iterencode(document):
+    for piece in _pieces(document):
         buffered.append(piece)
         size += len(piece)
         if size >= CHUNK:
@@ -44,6 +49,28 @@ def stream(document):
             buffered, size = [], 0
     buffered.append("\n")
     yield "".join(buffered).encode()
+
+
+def _pieces(value, depth=0):
+    if depth < WALKED and isinstance(value, dict) and value:
+        yield "{"
+        for position, (key, item) in enumerate(value.items()):
+            yield ("," if position else "") + _dumps(key) + ":"
+            yield from _pieces(item, depth + 1)
+        yield "}"
+    elif depth < WALKED and isinstance(value, list) and value:
+        yield "["
+        for position, item in enumerate(value):
+            if position:
+                yield ","
+            yield from _pieces(item, depth + 1)
+        yield "]"
+    else:
+        yield _dumps(value)
+
+
+def _dumps(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def parse(data):
