@@ -32,9 +32,10 @@ def check_host():
     host = request.host
     name = host_name(host)
     if name is None or not (is_loopback(name) or name in allowed):
-        raise SandboxError(403, "host_not_allowed",
-                           "this sandbox answers only requests to a loopback address, a vendor's hostname or a "
-                           "name in SANDBOX_ALLOWED_HOSTS (a web page on another name may be rebinding DNS)")
+        raise SandboxError(
+            403, "host_not_allowed",
+            "this sandbox answers only requests to a loopback address, a vendor's hostname or a "
+            "name in SANDBOX_ALLOWED_HOSTS (a web page on another name may be rebinding DNS)")
 
 
 def host_name(host):

@@ -37,9 +37,10 @@ def refuse_browser_forgery():
                            f"send the body as JSON with Content-Type: application/json (not "
                            f"{req.mimetype or 'no Content-Type'}): /_sandbox/ takes no form or text bodies")
     if not any(name.startswith(CUSTOM_HEADER_PREFIX) for name in req.headers.keys()):
-        raise SandboxError(400, "json_required",
-                           "a /_sandbox/ call that changes state needs Content-Type: application/json or an "
-                           "X-Sandbox-* header (X-Sandbox-Namespace, say), which no web page can send unasked")
+        raise SandboxError(
+            400, "json_required",
+            "a /_sandbox/ call that changes state needs Content-Type: application/json or an "
+            "X-Sandbox-* header (X-Sandbox-Namespace, say), which no web page can send unasked")
 
 
 def _cross_origin(why):

@@ -77,7 +77,9 @@ def cell(value):
 def latest_requests(journal):
     """The newest journal entries first, trimmed to what the page shows."""
     return [{"vendor": e["vendor"], "method": e["method"], "status": e["status"],
-             "path": e["path"] + (f"?{urlencode(e['query'], doseq=True, safe='[]')}" if e.get("query") else ""),
+             # "[redacted]" stays readable
+             "path": e["path"] + (f"?{urlencode(e['query'], doseq=True, safe='[]')}"
+                                  if e.get("query") else ""),
              "duration": f"{e['durationMs']:.1f} ms", "time": e["timestamp"]}
             for e in reversed(journal.entries(limit=LATEST_REQUESTS))]
 

@@ -1,12 +1,11 @@
 """Hooks on vendor traffic: forced faults before a request, the journal after it."""
 
 import time
+from urllib.parse import parse_qs
 
 from flask import current_app, g, request
 from werkzeug.exceptions import HTTPException, TooManyRequests, default_exceptions
 from werkzeug.wrappers import Request
-
-from urllib.parse import parse_qs
 
 from .. import redact, strictjson
 from ..errors import SandboxError

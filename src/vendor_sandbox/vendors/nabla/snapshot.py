@@ -6,7 +6,8 @@ RECORDS = {
     "assertions": JSON,  # only its unique claims are used (jti replay), never its records
     "oauth_clients": {"name": str, "organization": str, "clientId": str, "serverKey": str, "publicKey": str,
                       "privateKey": Maybe(str)},
-    "organizations": {"id": str, "name": str, "pinned_version": Null(str), "rate_limit_per_minute": Null(int)},
+    "organizations": {"id": str, "name": str, "pinned_version": Null(str),
+                      "rate_limit_per_minute": Null(int)},
     "rate_limit_requests": {"window": str},
     "signing_keys": {"secret": str},
     "users": {

@@ -4,6 +4,7 @@ from ...shapes import INSTANT, JSON, Map, Maybe, Null
 
 S = Null(str)
 STAMPED = {"createdAt": INSTANT, "updatedAt": INSTANT}
+PROFILE = ("firstName", "lastName", "timezone", "phone", "credentials", "locale")  # only when given
 RECORDS = {
     "api_clients": {"id": str, "name": str, "tenant": str, "apiClient": str, "secret": str,
                     "instances": [str], "permissions": [str], "enabled": Maybe(bool)},
@@ -21,7 +22,8 @@ RECORDS = {
         "seats": [JSON],
         "seatAssignAllowed": bool,
         "applicationAccess": {
-            "id": str, **STAMPED, "userId": str, "adminAccessEnabled": bool, "auditSecurityAccessEnabled": bool,
+            "id": str, **STAMPED, "userId": str, "adminAccessEnabled": bool,
+            "auditSecurityAccessEnabled": bool,
             "instanceAccesses": [{"instanceId": str, "instanceName": str, "instanceDescription": S,
                                   "userEmailWithInstanceDomain": S, "workshopAccessEnabled": bool,
                                   "auditDataAccessEnabled": bool}],
@@ -32,6 +34,6 @@ RECORDS = {
         "_root_user": bool,
         "permissionSet": {"id": str, **STAMPED},
         "territorySet": {"id": str, **STAMPED, "createdBy": S, "updatedBy": S},
-        **{name: Maybe(S) for name in ("firstName", "lastName", "timezone", "phone", "credentials", "locale")},
+        **{name: Maybe(S) for name in PROFILE},
     },
 }

@@ -4,11 +4,12 @@ from ...shapes import Maybe, Null, Open
 
 STAMPS = {"createdAt": int, "updatedAt": int}  # Zus's Auth Service writes epoch seconds
 # a FHIR resource: the fields the backend reads are typed, the rest is the client's to shape
+TAG = Open({"system": str, "code": str})
 PRACTITIONER = Open({"resourceType": str, "id": str,
-                     "meta": Open({"versionId": str, "lastUpdated": str, "tag": [Open({"system": str, "code": str})]})})
+                     "meta": Open({"versionId": str, "lastUpdated": str, "tag": [TAG]})})
 RECORDS = {
-    "app_clients": {"id": str, "builderId": str, "type": str, "name": str, "userType": str, "roleId": Null(str),
-                    "clientId": str, "clientSecret": str, **STAMPS},
+    "app_clients": {"id": str, "builderId": str, "type": str, "name": str, "userType": str,
+                    "roleId": Null(str), "clientId": str, "clientSecret": str, **STAMPS},
     "builders": {"id": str, "name": str},
     "practitioners": PRACTITIONER,
     "roles": {"id": str, "builderId": str, "name": str, "description": str, "isManaged": bool,
