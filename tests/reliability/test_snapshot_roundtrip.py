@@ -91,7 +91,7 @@ def test_every_collection_a_vendor_writes_declares_its_record_shape():
     """The declarations beside each backend cover all its collections, so none is imported unchecked."""
     snapshot = HTTP.request("GET", "/_sandbox/state").json
     for vendor in VENDORS:
-        assert sorted(record_shapes(vendor)) == sorted(snapshot["vendors"][vendor.NAME]), vendor.NAME
+        assert set(snapshot["vendors"][vendor.NAME]) <= set(record_shapes(vendor)), vendor.NAME
 
 
 def test_a_large_export_streamed_by_a_live_server_starts_another_one_identically(tmp_path):

@@ -16,6 +16,9 @@ MESSAGE = {"vendor": str, "to": str, "kind": str, "subject": Null(str), "body": 
 TOP_LEVEL = {"format", "version", "namespace", "vendors", "outbox"}
 INDEXES = Map(Map(Either(str, int)))
 CLAIMS = Map(Map(str))
+# collections kept in every vendor's state by machinery outside vendors/: the credentials bound to
+# the namespace (bindings.COLLECTION), each an empty record
+SHARED_RECORDS = {"bound_credentials": {}}
 CHUNK = 64 * 1024  # bytes of JSON sent at a time when a snapshot streams out
 # levels walked when streaming (snapshot, vendors, vendor, collection, its records): below, each
 # value (a [key, record] entry, say) is encoded in one go
@@ -119,11 +122,13 @@ def import_state(namespace, vendors, snapshot):
 
 
 def record_shapes(module):
-    """{collection: shape} from the vendor package's `snapshot` module; {} when it has none."""
+    """{collection: shape} from the vendor package's `snapshot` module, and the collections the
+    shared machinery keeps in every vendor's state."""
     try:
-        return importlib.import_module(f"{module.__name__}.snapshot").RECORDS
+        own = importlib.import_module(f"{module.__name__}.snapshot").RECORDS
     except ModuleNotFoundError:
-        return {}
+        own = {}
+    return {**SHARED_RECORDS, **own}
 
 
 def _check_collection(where, vendor, name, data, state, shape):

@@ -18,7 +18,8 @@ RECORDS = {
         "territories": [{**STAMPED, "createdBy": S, "updatedBy": S, "name": str, "territories": [str],
                          "instanceName": str}],
         "roles": [{**STAMPED, "permissionName": str, "instanceName": str, "type": str, "primaryRole": bool}],
-        "policies": [{**STAMPED, "permissionName": str, "instanceName": str, "type": str}],
+        "policies": [{**STAMPED, "permissionName": str, "instanceName": str, "type": str,
+                      "effectiveDate": Maybe(str)}],
         "seats": [JSON],
         "seatAssignAllowed": bool,
         "applicationAccess": {
@@ -32,8 +33,8 @@ RECORDS = {
         **STAMPED, "ssoAccess": bool, "passwordAccess": bool, "terminologyName": str, "userState": str,
         "customUserAttributes": Map(JSON), "allowedToReceiveCalls": bool, "userAttributes": Map(JSON),
         "_root_user": bool,
-        "permissionSet": {"id": str, **STAMPED},
+        "permissionSet": {"id": str, **STAMPED, "order": Maybe([[str]])},
         "territorySet": {"id": str, **STAMPED, "createdBy": S, "updatedBy": S},
-        **{name: Maybe(S) for name in PROFILE},
+        **{name: Maybe(S) for name in (*PROFILE, "createdByName", "updatedByName")},
     },
 }

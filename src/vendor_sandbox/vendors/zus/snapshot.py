@@ -11,6 +11,7 @@ RECORDS = {
     "app_clients": {"id": str, "builderId": str, "type": str, "name": str, "userType": str,
                     "roleId": Null(str), "clientId": str, "clientSecret": str, **STAMPS},
     "builders": {"id": str, "name": str},
+    "credential_users": {"id": str},  # users minted by POST /_sandbox/credentials
     "practitioners": PRACTITIONER,
     "roles": {"id": str, "builderId": str, "name": str, "description": str, "isManaged": bool,
               "permissions": [str], **STAMPS},
