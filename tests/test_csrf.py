@@ -31,7 +31,8 @@ def error(response):
     {"Origin": "http://localhost:9999", NS: "default"},
 ])
 def test_a_call_from_another_origin_is_403_and_changes_nothing(journaled, headers):
-    response = journaled.post("/_sandbox/reset", data=b"{}" if "Content-Type" in headers else None, headers=headers)
+    body = b"{}" if "Content-Type" in headers else None
+    response = journaled.post("/_sandbox/reset", data=body, headers=headers)
     assert error(response) == (403, "cross_origin_request")
     assert response.get_json()["error"]["message"].startswith(
         "refused: a /_sandbox/ call that changes state must come from the sandbox's own origin")
@@ -41,7 +42,8 @@ def test_a_call_from_another_origin_is_403_and_changes_nothing(journaled, header
 @pytest.mark.parametrize(("content_type", "body"), [
     ("text/plain", b'{"vendor": "hipp"}'),
     ("application/x-www-form-urlencoded", b"vendor=hipp"),
-    ("multipart/form-data; boundary=x", b'--x\r\nContent-Disposition: form-data; name="vendor"\r\n\r\nhipp\r\n--x--'),
+    ("multipart/form-data; boundary=x",
+     b'--x\r\nContent-Disposition: form-data; name="vendor"\r\n\r\nhipp\r\n--x--'),
 ])
 def test_a_form_or_text_body_is_415_naming_the_content_type_it_needs(journaled, content_type, body):
     response = journaled.post("/_sandbox/reset", data=body, headers={"Content-Type": content_type})
@@ -78,13 +80,16 @@ def test_a_json_body_sent_as_text_is_told_about_content_type(client):
                            headers={NS: "a", "Content-Type": "text/plain"})
     assert response.status_code == 415
     assert response.get_json()["error"]["message"] == (
-        "send the body as JSON with Content-Type: application/json (not text/plain): /_sandbox/ takes no form or "
-        "text bodies")
+        "send the body as JSON with Content-Type: application/json (not text/plain): /_sandbox/ takes no "
+        "form or text bodies")
     assert client.get("/_sandbox/faults", headers={NS: "a"}).get_json() == {"faults": []}
 
 
-@pytest.mark.parametrize("path", ["/_sandbox/?namespace=img-tag", "/_sandbox/credentials", "/_sandbox/requests",
-                                  "/_sandbox/outbox", "/_sandbox/faults", "/_sandbox/state"])
+READS = ["/_sandbox/?namespace=img-tag", "/_sandbox/credentials", "/_sandbox/requests", "/_sandbox/outbox",
+         "/_sandbox/faults", "/_sandbox/state"]
+
+
+@pytest.mark.parametrize("path", READS)
 def test_a_plain_get_never_builds_a_namespace(app, client, path):
     store = app.extensions["vendor_sandbox.store"]
     response = client.get(path, headers={} if "?" in path else {NS: "img-tag"})

@@ -40,7 +40,8 @@ def test_slim_non_root_exposes_8080():
 
 
 def test_healthcheck_runs_the_packaged_probe_of_the_health_endpoint():
-    assert json.loads(last("HEALTHCHECK").split("CMD", 1)[1]) == ["python", "-m", "vendor_sandbox.healthcheck"]
+    command = json.loads(last("HEALTHCHECK").split("CMD", 1)[1])
+    assert command == ["python", "-m", "vendor_sandbox.healthcheck"]
 
 
 def image_command():
@@ -64,7 +65,8 @@ def test_the_dependencies_are_installed_before_the_source_is_copied():
     copies = [args for instr, args in build if instr == "COPY"]
     assert copies[0] == "pyproject.toml ./"
     source = build.index(("COPY", "src ./src"))
-    installs = [i for i, (instr, args) in enumerate(build) if instr == "RUN" and "-r requirements.txt" in args]
+    installs = [i for i, (instr, args) in enumerate(build)
+                if instr == "RUN" and "-r requirements.txt" in args]
     assert installs and installs[0] < source
     later = [args for instr, args in build[source:] if instr == "RUN"]
     assert later and all("--no-deps" in args for args in later)
@@ -97,7 +99,8 @@ def test_the_healthcheck_follows_a_port_given_as_a_flag():
         assert subprocess.run([sys.executable, *healthcheck[1:]], env={"SANDBOX_PORT": nowhere},
                               capture_output=True, timeout=10).returncode == 1
         probe = {"SANDBOX_PORT": nowhere, "SANDBOX_HEALTH_PID": str(server.process.pid)}
-        result = subprocess.run([sys.executable, *healthcheck[1:]], env=probe, capture_output=True, timeout=10)
+        result = subprocess.run([sys.executable, *healthcheck[1:]], env=probe, capture_output=True,
+                                timeout=10)
         assert result.returncode == 0, result.stderr
     finally:
         server.stop()

@@ -17,7 +17,8 @@ REFUSAL = ("this sandbox answers only requests to a loopback address, a vendor's
 
 @pytest.fixture(scope="module")
 def server():
-    with ThreadedServer(create_app({"ALLOWED_HOSTS": "sandbox.internal, ci-runner.local"}), threads=2) as running:
+    app = create_app({"ALLOWED_HOSTS": "sandbox.internal, ci-runner.local"})
+    with ThreadedServer(app, threads=2) as running:
         yield running
 
 
@@ -59,8 +60,8 @@ def test_a_foreign_host_gets_no_redirect_echoing_it(server):
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST.", "[::1]:{port}",
-                                  "127.8.9.10", "app.localhost:{port}", "app.hipp.health", "api.sandbox.zusapi.com",
-                                  "sandbox.internal:{port}", "ci-runner.local"])
+                                  "127.8.9.10", "app.localhost:{port}", "app.hipp.health",
+                                  "api.sandbox.zusapi.com", "sandbox.internal:{port}", "ci-runner.local"])
 def test_loopback_names_vendor_hostnames_and_allowed_names_are_answered(server, host):
     status, _, body = send(server, "GET", "/_sandbox/health", host.format(port=server.port))
     assert status == 200 and body["status"] == "ok"

@@ -93,7 +93,8 @@ def test_a_sandbox_url_where_nothing_answers_is_one_error_for_the_session(pytest
     result = pytester.runpytest_subprocess("--sandbox-url", url, "-p", "no:cacheprovider")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     output = result.stdout.str() + result.stderr.str()
-    assert output.count(f"--sandbox-url {url}: no vendor-sandbox answers there ([Errno 111] Connection refused)") == 1
+    message = f"--sandbox-url {url}: no vendor-sandbox answers there ([Errno 111] Connection refused)"
+    assert output.count(message) == 1
     assert "Traceback" not in output and "urlopen" not in output
 
 

@@ -31,7 +31,8 @@ def test_a_zus_form_token_request_is_journaled_with_client_secret_and_access_tok
                                                   "client_secret": ZUS_SECRET})
     assert reply.status_code == 200
     (entry,) = entries(client)
-    assert entry["body"] == {"grant_type": ["client_credentials"], "client_id": [ZUS_ID], "client_secret": [R]}
+    assert entry["body"] == {"grant_type": ["client_credentials"], "client_id": [ZUS_ID],
+                             "client_secret": [R]}
     assert entry["responseBody"]["access_token"] == R
     assert ZUS_SECRET not in str(entry) and reply.get_json()["access_token"] not in str(entry)
 
@@ -75,8 +76,8 @@ def test_passwords_are_redacted_at_any_depth_and_in_a_body_cut_at_the_journal_li
     app = create_app({"TESTING": True, "JOURNAL_BODY_LIMIT": 60})
     client = app.test_client()
     client.post("/nabla/v1/core/server/users", json={"metadata": {"password": "p-secret"}})
-    client.post("/nabla/v1/core/server/users", data='{"user": {"password": "p2-secret", "padding": "' + "x" * 100,
-                content_type="application/json")
+    cut_short = '{"user": {"password": "p2-secret", "padding": "' + "x" * 100
+    client.post("/nabla/v1/core/server/users", data=cut_short, content_type="application/json")
     first, cut = entries(client)
     assert first["body"] == {"metadata": {"password": R}}
     assert cut["body"].startswith('{"user": {"password": "[redacted]", "padding": "xxx')

@@ -119,7 +119,8 @@ def test_a_snapshot_taken_after_a_zus_token_request_loads_back(client):
     response = client.put("/_sandbox/state", data=exported.get_data(), headers={NS: "b"},
                           content_type="application/json")
     assert response.status_code == 200, response.get_data(as_text=True)
-    assert client.get("/_sandbox/state", headers={NS: "b"}).get_json()["vendors"] == exported.get_json()["vendors"]
+    restored = client.get("/_sandbox/state", headers={NS: "b"}).get_json()
+    assert restored["vendors"] == exported.get_json()["vendors"]
 
 
 def first_record(vendor, collection, change):
@@ -134,18 +135,22 @@ def first_record(vendor, collection, change):
 @pytest.mark.parametrize(("spoil", "message"), [
     (lambda s: s["vendors"]["zus"]["token_grants"]["records"].append(["c6d7", ["soon"]]) or "",
      "vendors.zus.token_grants.records['c6d7'][0]: expected a number"),
-    (first_record("hipp", "users", lambda r: r.update(shouldSendSMS="yes")), ".shouldSendSMS: expected true or false"),
+    (first_record("hipp", "users", lambda r: r.update(shouldSendSMS="yes")),
+     ".shouldSendSMS: expected true or false"),
     (first_record("hipp", "users", lambda r: r.update(createdAt="yesterday")),
      ".createdAt: expected an ISO-8601 instant"),
-    (first_record("nabla", "users", lambda r: r.pop("roles")), ".roles: expected a list (the field is missing)"),
+    (first_record("nabla", "users", lambda r: r.pop("roles")),
+     ".roles: expected a list (the field is missing)"),
     (first_record("welkin", "users", lambda r: r.update(nickname="J")), ".nickname: no such field"),
-    (first_record("zus", "users", lambda r: r.update(createdAt="1704880800")), ".createdAt: expected an integer"),
+    (first_record("zus", "users", lambda r: r.update(createdAt="1704880800")),
+     ".createdAt: expected an integer"),
     (first_record("zus", "practitioners", lambda r: r["meta"].pop("tag")),
      ".meta.tag: expected a list (the field is missing)"),
     (lambda s: s["vendors"]["hipp"]["users"]["claims"]["email"].update(x=1) or "",
      "vendors.hipp.users.claims.email.x: expected a string"),
     (lambda s: s.update(outbox=[{"vendor": "hipp", "to": "a@b.c", "kind": "email", "subject": None, "body": 1,
-                                 "sentAt": "2025-01-15T10:30:00.000Z"}]) or "", "outbox[0].body: expected a string"),
+                                 "sentAt": "2025-01-15T10:30:00.000Z"}]) or "",
+     "outbox[0].body: expected a string"),
     (lambda s: s.update(extra=1) or "",
      "extra: no such field (a snapshot has format, namespace, outbox, vendors, version)"),
 ])
@@ -199,7 +204,19 @@ def test_serve_starts_from_a_state_file_written_after_a_zus_token_request(tmp_pa
 def test_the_streamed_export_is_what_json_writes():
     from vendor_sandbox.control.state import stream
 
-    document = {"format": "x", "vendors": {"v": {"c": {"records": [[str(n), {"n": n, "é": [[[[[[n]]]]]]}]
-                                                               for n in range(300)], "claims": {}}}}, "outbox": []}
+    records = [[str(n), {"n": n, "é": [[[[[[n]]]]]]}] for n in range(300)]
+    document = {"format": "x", "vendors": {"v": {"c": {"records": records, "claims": {}}}}, "outbox": []}
     assert b"".join(stream(document)) == (json.dumps(document, ensure_ascii=False, separators=(",", ":"))
                                           + "\n").encode()
+
+
+def test_a_record_naming_a_missing_one_is_refused_before_it_could_break_a_read(client):
+    before = client.get("/_sandbox/state").get_data()
+    snapshot = valid_snapshot(client)
+    key, record = snapshot["vendors"]["hipp"]["api_keys"]["records"][0]
+    record["userId"] = "usr_nobody"
+    response = client.put("/_sandbox/state", json=snapshot)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"].startswith("vendors.hipp: the records do not hold together (")
+    assert client.get("/_sandbox/state").get_data() == before
+    assert client.get("/_sandbox/credentials").status_code == 200

@@ -25,7 +25,7 @@ GUARD_ARGS = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.test 127.0.0.1, MA
 
 @pytest.fixture(scope="module")
 def guarded_browser():
-    """Debian's chromium, launched as tests/browser/test_dashboard_browser.py does, with the resolver rules."""
+    """Debian's chromium, launched as test_dashboard_browser.py does, with the resolver rules."""
     path = os.environ.get("SANDBOX_CHROMIUM") or "/usr/bin/chromium"
     if not (os.path.isfile(path) and os.access(path, os.X_OK)):
         unavailable(f"no Chromium executable at {path}: apt-get install chromium, or set SANDBOX_CHROMIUM")
@@ -79,11 +79,12 @@ FORM = """<!doctype html><form method="post" action="{action}" enctype="{enctype
     ("/_sandbox/faults", "application/x-www-form-urlencoded", "vendor", "hipp"),
     ("/_sandbox/reset", "multipart/form-data", "vendor", "hipp"),
 ])
-def test_a_form_posted_from_another_origin_is_refused(guarded_browser, server, seeded, path, enctype, name, value):
+def test_a_form_posted_from_another_origin_is_refused(guarded_browser, server, seeded, path, enctype, name,
+                                                      value):
     page = guarded_browser.new_page()
     try:
-        serve_page(page, f"{EVIL}/form.html", FORM.format(action=server.url + path, enctype=enctype, name=name,
-                                                          value=value))
+        form = FORM.format(action=server.url + path, enctype=enctype, name=name, value=value)
+        serve_page(page, f"{EVIL}/form.html", form)
         with page.expect_navigation(url=server.url + path) as navigation:
             page.goto(f"{EVIL}/form.html")
         response = navigation.value
@@ -97,8 +98,10 @@ def test_a_form_posted_from_another_origin_is_refused(guarded_browser, server, s
 ATTACKS = """async (base) => {
   const results = {};
   const attempt = async (name, url, init) => {
-    try { const r = await fetch(url, init); results[name] = {status: r.status, type: r.type, body: await r.text()}; }
-    catch (e) { results[name] = {blocked: String(e)}; }
+    try {
+      const r = await fetch(url, init);
+      results[name] = {status: r.status, type: r.type, body: await r.text()};
+    } catch (e) { results[name] = {blocked: String(e)}; }
   };
   await attempt("no-cors text/plain reset", base + "/_sandbox/reset",
                 {method: "POST", mode: "no-cors", headers: {"Content-Type": "text/plain"}, body: "{}"});
@@ -140,7 +143,8 @@ REBOUND = """async () => {
   for (const [name, url, init] of [
       ["state", "/_sandbox/state", {}],
       ["credentials", "/_sandbox/credentials", {}],
-      ["reset", "/_sandbox/reset", {method: "POST", headers: {"Content-Type": "application/json"}, body: "{}"}],
+      ["reset", "/_sandbox/reset",
+       {method: "POST", headers: {"Content-Type": "application/json"}, body: "{}"}],
       ["vendor", "/hipp/api/v1/users", {headers: {"Authorization": "Bearer your-api-key"}}]]) {
     const r = await fetch(url, init);
     results[name] = {status: r.status, body: await r.text()};
@@ -161,5 +165,6 @@ def test_a_page_whose_name_rebinds_to_the_sandbox_gets_403_for_everything(guarde
     # same-origin to the browser, so every answer is readable: each is the sandbox's refusal
     assert {name: result["status"] for name, result in results.items()} == dict.fromkeys(results, 403)
     for result in results.values():
-        assert "DNS" in result["body"] and "your-api-key" not in result["body"] and "Ada" not in result["body"]
+        body = result["body"]
+        assert "DNS" in body and "your-api-key" not in body and "Ada" not in body
     unchanged(server, seeded)

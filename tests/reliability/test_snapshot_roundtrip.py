@@ -97,7 +97,8 @@ def test_every_collection_a_vendor_writes_declares_its_record_shape():
 def test_a_large_export_streamed_by_a_live_server_starts_another_one_identically(tmp_path):
     """`serve --fake-users 3000`, a Zus token and a Hipp user, GET /_sandbox/state over HTTP (streamed in
     chunks), then `serve --state` of that file in a second process: its export is the same bytes."""
-    first = LiveServer([*console_script(), "serve", "--fake-users", "3000", "--frozen-clock", FROZEN]).wait_ready()
+    serve = [*console_script(), "serve", "--frozen-clock", FROZEN]
+    first = LiveServer([*serve, "--fake-users", "3000"]).wait_ready()
     try:
         assert first.request("POST", "/zus/oauth/token", body=ZUS_TOKEN)[0] == 200
         created = first.request("POST", "/hipp/api/v1/users", body=VALID["hipp create"],
@@ -110,7 +111,7 @@ def test_a_large_export_streamed_by_a_live_server_starts_another_one_identically
         first.stop()
     path = tmp_path / "state.json"
     path.write_bytes(exported)
-    second = LiveServer([*console_script(), "serve", "--state", str(path), "--frozen-clock", FROZEN]).wait_ready()
+    second = LiveServer([*serve, "--state", str(path)]).wait_ready()
     try:
         with urllib.request.urlopen(second.url + "/_sandbox/state", timeout=60) as response:
             assert response.read() == exported

@@ -117,8 +117,22 @@ def import_state(namespace, vendors, snapshot):
             _check_collection(f"vendors.{vendor}.{name}", vendor, name, data, state, shapes.get(name, JSON))
         for name, data in given.get(vendor, {}).items():
             state.collection(name).load(data)
+        _check_reads(vendor, backend)
         backends[vendor], states[vendor] = backend, state
     namespace.replace(backends, states, messages)
+
+
+def _check_reads(vendor, backend):
+    """What the control plane reads of every backend (its credentials, the dashboard's summary)
+    must work on the restored records: a record naming one that is not there (an API key of a
+    missing user, say) is refused now rather than answered with a 500 later."""
+    try:
+        backend.credentials()
+        if hasattr(backend, "user_summaries"):
+            backend.user_summaries(1)
+    except Exception as error:  # noqa: BLE001 - whatever the backend trips on is the snapshot's fault
+        raise _invalid(f"vendors.{vendor}: the records do not hold together ({type(error).__name__}: "
+                       f"{error})") from None
 
 
 def record_shapes(module):
