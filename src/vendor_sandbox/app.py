@@ -5,7 +5,7 @@ from types import FunctionType
 from flask import Flask
 from werkzeug.routing import Rule
 
-from . import control, errors, limits, store
+from . import control, errors, front, limits, store
 from .urls import ADDED_PREFIX
 from .config import DefaultConfig
 from .ids import Clock
@@ -86,6 +86,7 @@ def create_app(config=None):
         control.load_state_file(app, app.config["STATE_FILE"])
     if app.config["VENDOR"]:
         app.wsgi_app = MountAtRoot(app.wsgi_app, _vendor(app.config["VENDOR"]).URL_PREFIX)
+    front.init_app(app, VENDORS)  # outermost: vendor hosts and /ns/ paths decide what is routed
     return app
 
 

@@ -24,6 +24,11 @@ def cli():
 @cli.command()
 @click.option("--host", help="Address to bind [127.0.0.1]")
 @click.option("--port", type=int, help="Port to bind [8080]")
+@click.option("--tls-port", type=click.IntRange(min=0, max=65535),
+              help="HTTPS port, with the local CA's certificate; 0 turns it off [8443]")
+@click.option("--data-dir", type=click.Path(file_okay=False),
+              help="Where the local CA is kept [the user's data directory]")
+@click.option("--trusted-proxies", help="Addresses/networks whose X-Forwarded-*/Forwarded headers count")
 @click.option("--seed", type=int, help="Seed of every id, token and Faker value [0]")
 @click.option("--fixtures", "fixtures_dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of <vendor>/*.json fixtures [the packaged ones]")
@@ -48,7 +53,23 @@ def serve(**options):
         raise click.ClickException(
             f"refusing to serve on {host}, reachable from other machines, without an admin token: "
             "set SANDBOX_ADMIN_TOKEN, or pass --insecure (SANDBOX_INSECURE=true) to do it anyway")
-    run(app, app.config["HOST"], int(app.config["PORT"]), threads=int(app.config["THREADS"]))
+    tls_port = int(app.config["TLS_PORT"])
+    run(app, app.config["HOST"], int(app.config["PORT"]), threads=int(app.config["THREADS"]),
+        tls_port=tls_port or None)
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(file_okay=False),
+              help="Where the local CA is kept [SANDBOX_DATA_DIR, else the user's data directory]")
+def ca(data_dir):
+    """Print the path of the local CA certificate (made now if it is not there yet)."""
+    import os
+
+    from .front import CertificateAuthority
+
+    authority = CertificateAuthority(data_dir or os.environ.get("SANDBOX_DATA_DIR"))
+    authority.ensure()
+    click.echo(authority.ca_path)
 
 
 @cli.command()

@@ -4,9 +4,11 @@ import json
 from pathlib import Path
 
 from ..errors import SandboxError
-from . import traffic
-from .routes import blp, render_error
+from . import certificate, traffic
+from .routes import OPEN_ENDPOINTS, blp, render_error
 from .state import import_state
+
+certificate.register(blp, OPEN_ENDPOINTS)
 
 
 def init_app(app):
