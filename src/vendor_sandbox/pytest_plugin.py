@@ -131,7 +131,7 @@ class Sandbox:
     def proxy_url(self):
         """The sandbox as an HTTP proxy, its user name this test's namespace."""
         scheme, _, rest = self.server.url.partition("://")
-        return f"{scheme}://{self.namespace}:@{rest}"
+        return f"{scheme}://{self.namespace}:sandbox@{rest}"  # undici sends no user without a password
 
     @contextlib.contextmanager
     def proxy_env(self):
