@@ -44,8 +44,9 @@ def test_requests_reaches_hipp_through_the_proxy_by_its_real_url(proxy_env):
     assert response.json()["publicId"] == DOCS_USER
 
 
-def test_httpx_reaches_nabla_through_the_proxy_by_its_real_url(proxy_env, ca_file):
-    # httpx reads HTTPS_PROXY (trust_env) and, through its default context, SSL_CERT_FILE
+def test_httpx_reaches_nabla_through_the_proxy_by_its_real_url(proxy_env, monkeypatch):
+    # httpx reads HTTPS_PROXY (trust_env) and SSL_CERT_FILE, not requests' variable
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE")
     with httpx.Client(timeout=20) as client:
         response = client.get("https://us.api.nabla.com/v1/core/server/users")
     assert response.status_code == 401

@@ -145,6 +145,8 @@ class TLSListener(wasyncore.dispatcher):
         if accepted is None:
             return
         conn, addr = accepted
+        # as waitress does for its own connections: a response in small writes is not held back
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         threading.Thread(target=self.tunnels.serve_tls, args=(conn, addr, self.port),
                          name="vendor-sandbox-tls", daemon=True).start()
 
