@@ -1,4 +1,5 @@
-"""Which TLS server `serve --tls-port` runs: our front (TLS relayed into waitress) vs cheroot, gunicorn, granian.
+"""Which TLS server `serve --tls-port` runs: our front (TLS relayed into waitress), cheroot, gunicorn or
+granian.
 
 Usage:  python bench/tls_servers.py [--duration 10] [--only front,cheroot,gunicorn,granian,plain]
 Needs Linux (taskset, /proc) and wrk on PATH; cheroot, gunicorn and granian from PyPI in this interpreter
@@ -29,6 +30,7 @@ SERVERS = ["plain", "front", "cheroot", "gunicorn", "granian"]
 
 
 # --------------------------------------------------------------------------- child side
+
 
 def serve(name, port, data_dir):
     from vendor_sandbox import create_app
@@ -63,8 +65,15 @@ def serve(name, port, data_dir):
 
         class Embedded(BaseApplication):
             def load_config(self):
-                for k, v in {"bind": f"{HOST}:{port}", "workers": 1, "worker_class": "gthread", "threads": THREADS,
-                             "loglevel": "warning", "certfile": cert_file, "keyfile": key_file}.items():
+                for k, v in {
+                    "bind": f"{HOST}:{port}",
+                    "workers": 1,
+                    "worker_class": "gthread",
+                    "threads": THREADS,
+                    "loglevel": "warning",
+                    "certfile": cert_file,
+                    "keyfile": key_file,
+                }.items():
                     self.cfg.set(k, v)
 
             def load(self):
@@ -75,13 +84,22 @@ def serve(name, port, data_dir):
         from granian import Granian
         from granian.constants import Interfaces
 
-        server = Granian("vendor_sandbox.app:create_app", address=HOST, port=port, interface=Interfaces.WSGI,
-                         workers=1, blocking_threads=THREADS, log_level="warning",
-                         ssl_cert=Path(cert_file), ssl_key=Path(key_file))
+        server = Granian(
+            "vendor_sandbox.app:create_app",
+            address=HOST,
+            port=port,
+            interface=Interfaces.WSGI,
+            workers=1,
+            blocking_threads=THREADS,
+            log_level="warning",
+            ssl_cert=Path(cert_file),
+            ssl_key=Path(key_file),
+        )
         server.serve(target_loader=lambda _target: app)
 
 
 # --------------------------------------------------------------------------- parent side
+
 
 def free_port():
     with socket.socket() as s:
@@ -154,8 +172,13 @@ def wrk(url, headers, duration):
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "non2xx": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "rps": rps,
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "non2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def handshakes(port, ctx, tls, count=300):
@@ -173,8 +196,11 @@ def handshakes(port, ctx, tls, count=300):
 def measure(name, duration, data_dir):
     port = free_port()
     tls = name != "plain"
-    child = subprocess.Popen(["taskset", "-c", SERVER_CPU, sys.executable, __file__, "--serve", name, str(port),
-                              data_dir], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        ["taskset", "-c", SERVER_CPU, sys.executable, __file__, "--serve", name, str(port), data_dir],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         ctx = wait_ready(port, os.path.join(data_dir, "ca.pem"), tls)
         scheme = "https" if tls else "http"
@@ -204,26 +230,37 @@ def main():
     if args.serve:
         return serve(args.serve[0], int(args.serve[1]), args.serve[2])
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    print(f"Python {sys.version.split()[0]}; server on CPU {SERVER_CPU}, wrk -t1 -c10 -d{args.duration}s and the "
-          f"handshake probe on CPU {CLIENT_CPU}; median of {args.rounds} round(s); uptime at start: {uptime}")
+    print(
+        f"Python {sys.version.split()[0]}; server on CPU {SERVER_CPU}, wrk -t1 -c10 -d{args.duration}s and "
+        "the "
+        f"handshake probe on CPU {CLIENT_CPU}; median of {args.rounds} round(s); uptime at start: {uptime}"
+    )
     rows = {}
     with tempfile.TemporaryDirectory() as data_dir:
         for _ in range(args.rounds):
             for name in args.only.split(","):
                 rows.setdefault(name, []).append(measure(name, args.duration, data_dir))
-    print("\n| server | procs | health req/s | p50 ms | p99 ms | Hipp GET req/s | p50 ms | p99 ms | "
-          "new TLS connection + GET /s | RSS MiB | errors |")
+    print(
+        "\n| server | procs | health req/s | p50 ms | p99 ms | Hipp GET req/s | p50 ms | p99 ms | "
+        "new TLS connection + GET /s | RSS MiB | errors |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, results in rows.items():
-        def med(f):
+
+        def med(f, results=results):
             return statistics.median(f(r) for r in results)
+
         errors = sum(r["health"]["non2xx"] + r["hipp"]["non2xx"] + r["new_conn_errors"] for r in results)
-        sock = "; ".join(filter(None, (r["health"]["socket_errors"] + r["hipp"]["socket_errors"] for r in results)))
-        print(f"| {name} | {results[0]['procs']} | {med(lambda r: r['health']['rps']):.0f} | "
-              f"{med(lambda r: r['health']['p50']):.2f} | {med(lambda r: r['health']['p99']):.2f} | "
-              f"{med(lambda r: r['hipp']['rps']):.0f} | {med(lambda r: r['hipp']['p50']):.2f} | "
-              f"{med(lambda r: r['hipp']['p99']):.2f} | {med(lambda r: r['new_conn_rps']):.0f} | "
-              f"{med(lambda r: r['rss_mib']):.1f} | {errors}{' ' + sock if sock else ''} |")
+        sock = "; ".join(
+            filter(None, (r["health"]["socket_errors"] + r["hipp"]["socket_errors"] for r in results))
+        )
+        print(
+            f"| {name} | {results[0]['procs']} | {med(lambda r: r['health']['rps']):.0f} | "
+            f"{med(lambda r: r['health']['p50']):.2f} | {med(lambda r: r['health']['p99']):.2f} | "
+            f"{med(lambda r: r['hipp']['rps']):.0f} | {med(lambda r: r['hipp']['p50']):.2f} | "
+            f"{med(lambda r: r['hipp']['p99']):.2f} | {med(lambda r: r['new_conn_rps']):.0f} | "
+            f"{med(lambda r: r['rss_mib']):.1f} | {errors}{' ' + sock if sock else ''} |"
+        )
     print("\n" + json.dumps(rows))
 
 

@@ -153,7 +153,8 @@ def test_the_ca_of_a_running_server_is_fetched(pytester, monkeypatch):
     server = LiveServer([*console_script(), "serve"]).wait_ready()
     try:
         pytester.makepyfile(test_proxy=PROXY_TESTS)
-        pytester.runpytest_subprocess("--sandbox-url", server.url, "-p", "no:cacheprovider").assert_outcomes(passed=3)
+        result = pytester.runpytest_subprocess("--sandbox-url", server.url, "-p", "no:cacheprovider")
+        result.assert_outcomes(passed=3)
     finally:
         server.stop()
 

@@ -136,8 +136,9 @@ class Sandbox:
     @contextlib.contextmanager
     def proxy_env(self):
         """Run a block with every HTTP(S) request sent to the sandbox's proxy, trusting its CA."""
-        values = {**dict.fromkeys(PROXY_VARIABLES, self.proxy_url), **dict.fromkeys(CA_VARIABLES, self.ca_bundle),
-                  "NODE_USE_ENV_PROXY": "1"}  # Node 24+ reads HTTPS_PROXY when this is set
+        # NODE_USE_ENV_PROXY: Node 24+ reads HTTPS_PROXY when it is set
+        values = {**dict.fromkeys(PROXY_VARIABLES, self.proxy_url),
+                  **dict.fromkeys(CA_VARIABLES, self.ca_bundle), "NODE_USE_ENV_PROXY": "1"}
         saved = {name: os.environ.get(name) for name in (*values, *CLEARED_VARIABLES)}
         try:
             for name in CLEARED_VARIABLES:
@@ -209,7 +210,8 @@ def sandbox_server(request):
         app = create_app(config)
         running = ThreadedServer(app).start()
         ca = get_front(app).ca
-        server = SandboxServer(running.url, token, stop=running.stop, ca_path=lambda: ca.ensure() and ca.ca_path)
+        server = SandboxServer(running.url, token, stop=running.stop,
+                               ca_path=lambda: ca.ensure() and ca.ca_path)
     yield server
     server.stop()
 

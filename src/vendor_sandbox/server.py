@@ -84,7 +84,8 @@ class ThreadedServer:
 
     def __init__(self, app, host="127.0.0.1", port=0, threads=8, tls=False):
         self._map = {}
-        self._server = make_server(app, host, port, threads, socket_map=self._map, tls_port=0 if tls else None)
+        self._server = make_server(app, host, port, threads, socket_map=self._map,
+                                   tls_port=0 if tls else None)
         self.host = host
         self.port = int(self._server.effective_port)
         self.url = f"http://{host}:{self.port}"

@@ -13,8 +13,13 @@ from ..conftest import FROZEN_AT
 VENDOR_HOSTNAMES = {
     "hipp": ["app.hipp.health"],
     "nabla": ["api.nabla.com", "us.api.nabla.com", "eu.api.nabla.com"],
-    "zus": ["api.sandbox.zusapi.com", "api.zusapi.com", "zus-sandbox.us.auth0.com", "auth.sandbox.zusapi.com",
-            "auth.zusapi.com"],
+    "zus": [
+        "api.sandbox.zusapi.com",
+        "api.zusapi.com",
+        "zus-sandbox.us.auth0.com",
+        "auth.sandbox.zusapi.com",
+        "auth.zusapi.com",
+    ],
     "welkin": ["api.welkinhealth.com", "api.live.welkincloud.io"],
 }
 HIPP_KEY = "your-api-key"  # the key in Hipp's own examples (a fixture credential)

@@ -16,7 +16,10 @@ def test_the_sandbox_answers_under_every_vendor_hostname():
     aliases = sandbox["networks"]["default"]["aliases"]
     assert sorted(aliases) == sorted(name for vendor in VENDORS for name in vendor.HOSTNAMES)
     # the vendors' URLs carry no port
-    assert (sandbox["environment"]["SANDBOX_PORT"], sandbox["environment"]["SANDBOX_TLS_PORT"]) == ("80", "443")
+    assert (sandbox["environment"]["SANDBOX_PORT"], sandbox["environment"]["SANDBOX_TLS_PORT"]) == (
+        "80",
+        "443",
+    )
     assert sandbox["sysctls"]["net.ipv4.ip_unprivileged_port_start"] == "0"
 
 

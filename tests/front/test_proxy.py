@@ -5,7 +5,6 @@ httpx); nothing here passes them a proxy or a resolver in code."""
 
 import json
 import socket
-import ssl
 import subprocess
 import threading
 
@@ -20,8 +19,16 @@ DOCS_USER = "usr_1234567890_abc123def"  # Hipp's documented example user, a fixt
 
 @pytest.fixture
 def proxy_env(live, ca_file, monkeypatch):
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy", "all_proxy",
-                 "no_proxy"):
+    for name in (
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "NO_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "no_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("HTTPS_PROXY", live.url)
     monkeypatch.setenv("HTTP_PROXY", live.url)
@@ -31,15 +38,21 @@ def proxy_env(live, ca_file, monkeypatch):
 
 
 def journal(live, namespace):
-    response = requests.get(f"{live.url}/_sandbox/requests", headers={"X-Sandbox-Namespace": namespace},
-                            proxies={"http": None, "https": None})
+    response = requests.get(
+        f"{live.url}/_sandbox/requests",
+        headers={"X-Sandbox-Namespace": namespace},
+        proxies={"http": None, "https": None},
+    )
     assert response.status_code == 200
     return [(entry["method"], entry["path"], entry["status"]) for entry in response.json()["requests"]]
 
 
 def test_requests_reaches_hipp_through_the_proxy_by_its_real_url(proxy_env):
-    response = requests.get(f"https://app.hipp.health/api/v1/users/{DOCS_USER}",
-                            headers={"Authorization": f"Bearer {HIPP_KEY}"}, timeout=20)
+    response = requests.get(
+        f"https://app.hipp.health/api/v1/users/{DOCS_USER}",
+        headers={"Authorization": f"Bearer {HIPP_KEY}"},
+        timeout=20,
+    )
     assert response.status_code == 200
     assert response.json()["publicId"] == DOCS_USER
 
@@ -54,8 +67,11 @@ def test_httpx_reaches_nabla_through_the_proxy_by_its_real_url(proxy_env, monkey
 
 
 def test_a_plain_http_url_goes_as_an_absolute_uri_request(proxy_env):
-    response = requests.get(f"http://app.hipp.health/api/v1/users/{DOCS_USER}",
-                            headers={"Authorization": f"Bearer {HIPP_KEY}"}, timeout=20)
+    response = requests.get(
+        f"http://app.hipp.health/api/v1/users/{DOCS_USER}",
+        headers={"Authorization": f"Bearer {HIPP_KEY}"},
+        timeout=20,
+    )
     assert response.status_code == 200
     assert response.json()["publicId"] == DOCS_USER
 
@@ -66,8 +82,12 @@ def test_the_proxy_urls_user_name_is_the_namespace(live, ca_file, monkeypatch):
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", ca_file)
     auth = {"Authorization": f"Bearer {HIPP_KEY}"}
     assert requests.get(f"https://app.hipp.health/api/v1/users/{DOCS_USER}", headers=auth).status_code == 200
-    assert requests.get("http://app.hipp.health/api/v1/users/usr_0000000000000_zzzzzzzzz",
-                        headers=auth).status_code == 404
+    assert (
+        requests.get(
+            "http://app.hipp.health/api/v1/users/usr_0000000000000_zzzzzzzzz", headers=auth
+        ).status_code
+        == 404
+    )
     path = "/hipp/api/v1/users/"
     assert journal(live, "proxy-ns-a") == [("GET", path + DOCS_USER, 200)]
     assert journal(live, "proxy-ns-b") == [("GET", path + "usr_0000000000000_zzzzzzzzz", 404)]
@@ -108,30 +128,44 @@ def raw_exchange(live, data):
 
 def test_connect_elsewhere_is_refused_and_never_contacted(live):
     witness = Witness()
-    lines, body = raw_exchange(live, f"CONNECT 127.0.0.1:{witness.port} HTTP/1.1\r\n"
-                                     f"Host: 127.0.0.1:{witness.port}\r\n\r\n".encode())
+    lines, body = raw_exchange(
+        live, f"CONNECT 127.0.0.1:{witness.port} HTTP/1.1\r\nHost: 127.0.0.1:{witness.port}\r\n\r\n".encode()
+    )
     assert lines[0] == "HTTP/1.1 403 Forbidden"
     assert "Content-Type: application/json" in lines
-    assert body == {"error": {"code": "proxy_destination_refused", "message":
-                    "vendor-sandbox tunnels only to the vendors' hosts on port 443; '127.0.0.1' port "
-                    f"{witness.port} is not one of them, and nothing was contacted"}}
+    assert body == {
+        "error": {
+            "code": "proxy_destination_refused",
+            "message": "vendor-sandbox tunnels only to the vendors' hosts on port 443; '127.0.0.1' port "
+            f"{witness.port} is not one of them, and nothing was contacted",
+        }
+    }
     assert witness.close() == []
 
 
 def test_connect_to_a_vendor_host_on_another_port_is_refused(live):
-    lines, body = raw_exchange(live, b"CONNECT app.hipp.health:8443 HTTP/1.1\r\nHost: app.hipp.health:8443\r\n\r\n")
+    lines, body = raw_exchange(
+        live, b"CONNECT app.hipp.health:8443 HTTP/1.1\r\nHost: app.hipp.health:8443\r\n\r\n"
+    )
     assert lines[0] == "HTTP/1.1 403 Forbidden"
     assert body["error"]["code"] == "proxy_destination_refused"
 
 
 def test_an_absolute_uri_elsewhere_is_refused_and_never_contacted(live):
     witness = Witness()
-    lines, body = raw_exchange(live, f"GET http://localhost:{witness.port}/x HTTP/1.1\r\n"
-                                     f"Host: localhost:{witness.port}\r\nConnection: close\r\n\r\n".encode())
+    lines, body = raw_exchange(
+        live,
+        f"GET http://localhost:{witness.port}/x HTTP/1.1\r\n"
+        f"Host: localhost:{witness.port}\r\nConnection: close\r\n\r\n".encode(),
+    )
     assert lines[0] == "HTTP/1.1 403 Forbidden"
-    assert body == {"error": {"code": "proxy_destination_refused", "message":
-                    "vendor-sandbox proxies only the vendors' hosts; 'localhost' is not one of them, and the "
-                    "request was not sent anywhere"}}
+    assert body == {
+        "error": {
+            "code": "proxy_destination_refused",
+            "message": "vendor-sandbox proxies only the vendors' hosts; 'localhost' is not one of them, "
+            "and the request was not sent anywhere",
+        }
+    }
     assert witness.close() == []
 
 
@@ -147,10 +181,27 @@ def test_the_sandbox_itself_through_its_own_proxy(proxy_env):
 
 
 def test_curl_through_the_proxy_with_our_ca(live, ca_file):
-    done = subprocess.run(["curl", "-sS", "--max-time", "20", "--cacert", ca_file, "--proxy", live.url,
-                           "-H", f"Authorization: Bearer {HIPP_KEY}", "-w", "\n%{http_code}",
-                           f"https://app.hipp.health/api/v1/users/{DOCS_USER}"], capture_output=True, text=True,
-                          timeout=60, env={"PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [
+            "curl",
+            "-sS",
+            "--max-time",
+            "20",
+            "--cacert",
+            ca_file,
+            "--proxy",
+            live.url,
+            "-H",
+            f"Authorization: Bearer {HIPP_KEY}",
+            "-w",
+            "\n%{http_code}",
+            f"https://app.hipp.health/api/v1/users/{DOCS_USER}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     body, status = done.stdout.rsplit("\n", 1)
     assert status == "200" and json.loads(body)["publicId"] == DOCS_USER
@@ -172,3 +223,38 @@ def test_a_tunnel_that_never_speaks_tls_is_dropped_and_the_server_goes_on(live, 
         with only_our_ca.wrap_socket(raw, server_hostname="localhost") as tls:
             assert tls.version()
     assert requests.get(f"{live.url}/_sandbox/health", timeout=20).status_code == 200
+
+
+@pytest.mark.parametrize("target", ["http://app.hipp.health:port/api/v1/users", "http:///x"])
+def test_a_malformed_absolute_uri_is_refused_as_json(live, target):
+    lines, body = raw_exchange(
+        live, f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode()
+    )
+    assert lines[0] == "HTTP/1.1 403 Forbidden"
+    assert body["error"]["code"] == "proxy_destination_refused"
+
+
+def test_an_absolute_uri_urllib_cannot_split_is_refused_too():
+    """waitress itself drops such a request line (an open IPv6 bracket) before the app sees it; any
+    other server in front of the app might not."""
+    from vendor_sandbox import create_app
+
+    response = create_app().test_client().get("/x", environ_overrides={"REQUEST_URI": "http://[::1/x"})
+    assert response.status_code == 403
+    assert response.get_json()["error"]["code"] == "proxy_destination_refused"
+
+
+def test_a_nabla_client_signing_for_the_real_token_url_runs_unchanged(proxy_env):
+    """As Nabla's Python example does it (PyJWT, RS256, aud = the token URL), against the real URLs."""
+    from ..vendors.nabla.conftest import DOCS_USER_ID, assertion, token_body
+
+    entries = requests.get(f"{proxy_env.url}/_sandbox/credentials", proxies={"http": None}).json()["nabla"]
+    credential = next(e for e in entries if e["name"].startswith("Example Health"))
+    base = "https://us.api.nabla.com/v1/core/server"
+    granted = requests.post(f"{base}/oauth/token", timeout=20,
+                            json=token_body(assertion(credential, aud=f"{base}/oauth/token")))
+    assert granted.status_code == 200, granted.text
+    users = requests.get(f"{base}/users", timeout=20,
+                         headers={"Authorization": f"Bearer {granted.json()['access_token']}"})
+    assert users.status_code == 200
+    assert DOCS_USER_ID.lower() in [user["id"] for user in users.json()["data"]]

@@ -13,7 +13,9 @@ from vendor_sandbox import create_app
 from ..live import LiveServer, console_script, free_port
 from .conftest import VENDOR_HOSTNAMES
 
-EVERY_NAME = ["localhost", "127.0.0.1", "::1"] + [name for names in VENDOR_HOSTNAMES.values() for name in names]
+EVERY_NAME = ["localhost", "127.0.0.1", "::1"] + [
+    name for names in VENDOR_HOSTNAMES.values() for name in names
+]
 
 
 def handshake(port, server_hostname, context):
@@ -61,26 +63,47 @@ def test_the_ca_is_the_same_across_restarts_and_signs_each_leaf(tmp_path):
 
 def test_the_ca_command_prints_its_path_and_makes_it_on_first_use(tmp_path):
     folder = tmp_path / "fresh"
-    done = subprocess.run([*console_script(), "ca", "--data-dir", str(folder)], capture_output=True, text=True,
-                          timeout=60)
+    done = subprocess.run(
+        [*console_script(), "ca", "--data-dir", str(folder)], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == f"{folder / 'ca.pem'}\n"
     assert (folder / "ca.pem").read_bytes().startswith(b"-----BEGIN CERTIFICATE-----")
-    again = subprocess.run([*console_script(), "ca"], capture_output=True, text=True, timeout=60,
-                           env={"SANDBOX_DATA_DIR": str(folder), "PATH": "/usr/bin:/bin"})
+    again = subprocess.run(
+        [*console_script(), "ca"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"SANDBOX_DATA_DIR": str(folder), "PATH": "/usr/bin:/bin"},
+    )
     assert again.stdout == done.stdout
 
 
 def test_serve_listens_with_tls_on_tls_port_and_curl_trusts_only_our_ca(tmp_path):
     tls_port = free_port()
-    server = LiveServer([*console_script(), "serve", "--tls-port", str(tls_port), "--data-dir", str(tmp_path)])
+    server = LiveServer(
+        [*console_script(), "serve", "--tls-port", str(tls_port), "--data-dir", str(tmp_path)]
+    )
     try:
         server.wait_ready()
-        done = subprocess.run(["curl", "-sS", "--cacert", str(tmp_path / "ca.pem"),
-                               "--resolve", f"app.hipp.health:{tls_port}:127.0.0.1",
-                               f"https://app.hipp.health:{tls_port}/api/v1/users",
-                               "-H", "Authorization: Bearer nope", "-w", "\n%{http_code}"],
-                              capture_output=True, text=True, timeout=30)
+        done = subprocess.run(
+            [
+                "curl",
+                "-sS",
+                "--cacert",
+                str(tmp_path / "ca.pem"),
+                "--resolve",
+                f"app.hipp.health:{tls_port}:127.0.0.1",
+                f"https://app.hipp.health:{tls_port}/api/v1/users",
+                "-H",
+                "Authorization: Bearer nope",
+                "-w",
+                "\n%{http_code}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert done.returncode == 0, done.stderr
         assert done.stdout.splitlines()[-1] == "401"
         assert f"https://127.0.0.1:{tls_port}" in server.output()
@@ -89,8 +112,10 @@ def test_serve_listens_with_tls_on_tls_port_and_curl_trusts_only_our_ca(tmp_path
 
 
 def test_tls_port_0_turns_tls_off(tmp_path):
-    server = LiveServer([*console_script(), "serve"], env={"SANDBOX_TLS_PORT": "0",
-                                                          "SANDBOX_DATA_DIR": str(tmp_path / "unused")})
+    server = LiveServer(
+        [*console_script(), "serve"],
+        env={"SANDBOX_TLS_PORT": "0", "SANDBOX_DATA_DIR": str(tmp_path / "unused")},
+    )
     try:
         server.wait_ready()
         assert "https://" not in server.output()

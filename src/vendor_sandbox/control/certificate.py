@@ -10,8 +10,11 @@ def register(blp, open_endpoints):
     def ca_certificate():
         """The CA that signs the TLS port's and the proxy's certificates (PEM)."""
         pem = get_front(current_app).ca.pem()
-        return Response(pem, mimetype="application/x-pem-file",
-                        headers={"Content-Disposition": 'attachment; filename="vendor-sandbox-ca.pem"'})
+        return Response(
+            pem,
+            mimetype="application/x-pem-file",
+            headers={"Content-Disposition": 'attachment; filename="vendor-sandbox-ca.pem"'},
+        )
 
     # a public certificate neither changes nor reveals state: open with an admin token set
     open_endpoints.add("sandbox.ca_certificate")

@@ -41,9 +41,15 @@ def init_app(app, vendors):
     config = app.config
     extra = [n.strip() for n in str(config.get("TLS_NAMES") or "").split(",") if n.strip()]
     names = leaf_names(config.get("HOST"), vendors, extra)
-    app.wsgi_app = router = Front(app.wsgi_app, vendors, own_hosts=[config.get("HOST"), *extra],
-                                  trusted_proxies=config.get("TRUSTED_PROXIES"))
-    layer = app.extensions[EXTENSION] = FrontLayer(router, CertificateAuthority(config.get("DATA_DIR")), names)
+    app.wsgi_app = router = Front(
+        app.wsgi_app,
+        vendors,
+        own_hosts=[config.get("HOST"), *extra],
+        trusted_proxies=config.get("TRUSTED_PROXIES"),
+    )
+    layer = app.extensions[EXTENSION] = FrontLayer(
+        router, CertificateAuthority(config.get("DATA_DIR")), names
+    )
     return layer
 
 
@@ -51,5 +57,12 @@ def get_front(app):
     return app.extensions.get(EXTENSION) if hasattr(app, "extensions") else None
 
 
-__all__ = ["EXTENSION", "PATH_NAMESPACE", "CertificateAuthority", "FrontLayer", "default_data_dir", "get_front",
-           "init_app"]
+__all__ = [
+    "EXTENSION",
+    "PATH_NAMESPACE",
+    "CertificateAuthority",
+    "FrontLayer",
+    "default_data_dir",
+    "get_front",
+    "init_app",
+]

@@ -10,13 +10,18 @@ client can make us build URLs (or check audiences) for a host it merely claims.
 
 import ipaddress
 
-from waitress.proxy_headers import PROXY_HEADERS, MalformedProxyHeader, clear_untrusted_headers, parse_proxy_headers
+from waitress.proxy_headers import (
+    PROXY_HEADERS,
+    MalformedProxyHeader,
+    clear_untrusted_headers,
+    parse_proxy_headers,
+)
 
 X_FORWARDED = {"x-forwarded-proto", "x-forwarded-host", "x-forwarded-port", "x-forwarded-for"}
 
 
 def parse_networks(value):
-    """"10.0.0.0/8, 127.0.0.1" (or a list) -> ip networks; ValueError names a bad entry."""
+    """ "10.0.0.0/8, 127.0.0.1" (or a list) -> ip networks; ValueError names a bad entry."""
     if not value:
         return ()
     items = value.split(",") if isinstance(value, str) else value

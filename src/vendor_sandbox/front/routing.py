@@ -42,16 +42,20 @@ class Front:
             return _refuse(start_response, "400 Bad Request", "invalid_forwarded_header", refused)
         uri = environ.get("REQUEST_URI", "")
         if uri[:8].lower().startswith(("http://", "https://")):
-            target = urlsplit(uri)
-            netloc = target.netloc
             try:
+                target = urlsplit(uri)
+                netloc = target.netloc
                 port = target.port or (443 if target.scheme.lower() == "https" else 80)
-            except ValueError:  # not a port number: no destination of ours either
-                port = None
+            except ValueError:  # a bracket left open, a port that is no number: no destination of ours
+                netloc, port = "", None
             if not (self.vendor_prefix(netloc) or self.is_own(netloc, port, environ.get("SERVER_PORT"))):
-                return _refuse(start_response, "403 Forbidden", "proxy_destination_refused",
-                               f"vendor-sandbox proxies only the vendors' hosts; {hostname(netloc)!r} is not "
-                               "one of them, and the request was not sent anywhere")
+                return _refuse(
+                    start_response,
+                    "403 Forbidden",
+                    "proxy_destination_refused",
+                    f"vendor-sandbox proxies only the vendors' hosts; {hostname(netloc)!r} is not "
+                    "one of them, and the request was not sent anywhere",
+                )
             environ["HTTP_HOST"] = netloc  # the absolute URI names the host (RFC 9112 3.2.2)
             namespace = proxy_user(environ.pop("HTTP_PROXY_AUTHORIZATION", None))
             if namespace:
@@ -62,7 +66,7 @@ class Front:
             environ["PATH_INFO"] = prefix + path
             environ[ADDED_PREFIX] = prefix
         elif path.startswith(NS_ROOT):
-            name, slash, rest = path[len(NS_ROOT):].partition("/")
+            name, slash, rest = path[len(NS_ROOT) :].partition("/")
             environ["SCRIPT_NAME"] = environ.get("SCRIPT_NAME", "") + NS_ROOT + name
             environ["PATH_INFO"] = slash + rest
             environ[PATH_NAMESPACE] = name

@@ -10,7 +10,6 @@ A plain connection is waitress's from the first byte unless it opens with CONNEC
 import json
 import select
 import socket
-import ssl
 import threading
 
 from waitress import wasyncore
@@ -44,8 +43,12 @@ class ProxyChannel(HTTPChannel):
         # out of waitress's loop (which then never touches the socket again) and into a thread
         self.del_channel()
         sock, self.socket, self.connected = self.socket, None, False
-        threading.Thread(target=self.server.tunnels.connect, args=(sock, self.addr, data),
-                         name="vendor-sandbox-connect", daemon=True).start()
+        threading.Thread(
+            target=self.server.tunnels.connect,
+            args=(sock, self.addr, data),
+            name="vendor-sandbox-connect",
+            daemon=True,
+        ).start()
         return True
 
 
@@ -91,9 +94,13 @@ class Tunnels:
             host, _, port = target.rpartition(":")
             if not (port == "443" and self.front.vendor_prefix(host)):
                 shown = hostname(host) or target
-                return _answer(sock, "403 Forbidden", "proxy_destination_refused",
-                               f"vendor-sandbox tunnels only to the vendors' hosts on port 443; {shown!r} "
-                               f"port {port or '?'} is not one of them, and nothing was contacted")
+                return _answer(
+                    sock,
+                    "403 Forbidden",
+                    "proxy_destination_refused",
+                    f"vendor-sandbox tunnels only to the vendors' hosts on port 443; {shown!r} "
+                    f"port {port or '?'} is not one of them, and nothing was contacted",
+                )
             namespace = proxy_user(_header(lines[1:], "proxy-authorization"))
             sock.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
         except (OSError, IndexError):
@@ -112,12 +119,17 @@ class Tunnels:
             return _close(sock)
         inner, outer = socket.socketpair()
         outer.setblocking(False)
-        tls_environ = {"wsgi.url_scheme": "https", "HTTPS": "on", "SERVER_PORT": str(server_port),
-                       **(extra or {})}
+        tls_environ = {
+            "wsgi.url_scheme": "https",
+            "HTTPS": "on",
+            "SERVER_PORT": str(server_port),
+            **(extra or {}),
+        }
         server = self.server
         # channels join waitress's map from its loop thread only
         server.trigger.pull_trigger(
-            lambda: TLSChannel(server, outer, addr, server.adj, server._map, tls_environ))
+            lambda: TLSChannel(server, outer, addr, server.adj, server._map, tls_environ)
+        )
         relay(tls, inner, self.idle_seconds)
 
 
@@ -147,8 +159,12 @@ class TLSListener(wasyncore.dispatcher):
         conn, addr = accepted
         # as waitress does for its own connections: a response in small writes is not held back
         conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        threading.Thread(target=self.tunnels.serve_tls, args=(conn, addr, self.port),
-                         name="vendor-sandbox-tls", daemon=True).start()
+        threading.Thread(
+            target=self.tunnels.serve_tls,
+            args=(conn, addr, self.port),
+            name="vendor-sandbox-tls",
+            daemon=True,
+        ).start()
 
     def handle_error(self):
         pass  # an accept that failed is the client's loss; the port keeps listening
@@ -192,8 +208,11 @@ def _header(lines, name):
 def _answer(sock, status, code, message):
     body = json.dumps({"error": {"code": code, "message": message}}).encode()
     try:
-        sock.sendall(f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-                     "Connection: close\r\n\r\n".encode() + body)
+        sock.sendall(
+            f"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+            "Connection: close\r\n\r\n".encode()
+            + body
+        )
     except OSError:
         pass
     _close(sock)
