@@ -258,3 +258,8 @@ def test_a_nabla_client_signing_for_the_real_token_url_runs_unchanged(proxy_env)
                          headers={"Authorization": f"Bearer {granted.json()['access_token']}"})
     assert users.status_code == 200
     assert DOCS_USER_ID.lower() in [user["id"] for user in users.json()["data"]]
+
+
+def test_the_sandboxs_own_tls_port_through_its_proxy(proxy_env):
+    response = requests.get(f"https://localhost:{proxy_env.tls_port}/_sandbox/health", timeout=20)
+    assert response.status_code == 200 and response.json()["status"] == "ok"

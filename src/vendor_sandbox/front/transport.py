@@ -92,7 +92,11 @@ class Tunnels:
             lines = head.partition(b"\r\n\r\n")[0].decode("latin-1").split("\r\n")
             target = lines[0].split(" ")[1] if len(lines[0].split(" ")) == 3 else ""
             host, _, port = target.rpartition(":")
-            if not (port == "443" and self.front.vendor_prefix(host)):
+            # the sandbox's own TLS port is no other destination: a client whose HTTPS_PROXY is the
+            # sandbox may call https://127.0.0.1:8443 through it
+            listener = self.server.tls_listener
+            own = listener is not None and self.front.router.is_own(host, port, listener.port)
+            if not (port == "443" and self.front.vendor_prefix(host)) and not own:
                 shown = hostname(host) or target
                 return _answer(
                     sock,
@@ -106,7 +110,7 @@ class Tunnels:
         except (OSError, IndexError):
             return _close(sock)
         extra = {PATH_NAMESPACE: namespace} if namespace else {}
-        self.serve_tls(sock, addr, 443, extra)
+        self.serve_tls(sock, addr, int(port), extra)
 
     def serve_tls(self, sock, addr, server_port, extra=None):
         """Terminate TLS on `sock` and relay it to a waitress channel; returns when either side ends."""
