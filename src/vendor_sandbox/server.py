@@ -27,6 +27,10 @@ WAITRESS_HEADER_BYTES = 1024 * 1024
 SEND_BYTES = 18000
 
 
+class ListenError(OSError):
+    """A port that cannot be bound (in use, not permitted), said in one line."""
+
+
 def make_server(app, host, port, threads=8, socket_map=None, tls_port=None):
     """A bound server (port 0 picks a free one); `.run()` serves, `.close()` stops.
 
@@ -39,16 +43,24 @@ def make_server(app, host, port, threads=8, socket_map=None, tls_port=None):
     # MAX_HEADER_BYTES, which answers in the vendor's shape
     # proxy headers: the front layer keeps them from trusted proxies only and clears the rest
     front = get_front(app)
-    server = create_server(app, host=host, port=port, threads=threads, ident="vendor-sandbox",
-                           clear_untrusted_proxy_headers=front is None,
-                           max_request_header_size=WAITRESS_HEADER_BYTES, map=socket_map, **_send_bytes())
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="vendor-sandbox",
+                               clear_untrusted_proxy_headers=front is None,
+                               max_request_header_size=WAITRESS_HEADER_BYTES, map=socket_map, **_send_bytes())
+    except OSError as error:
+        raise ListenError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
     server.tls_listener = None
     if front is not None:
         server.tunnels = Tunnels(server, front, server.adj.channel_timeout)
         server.channel_class = ProxyChannel
         if tls_port is not None:
             front.tls_context()  # the CA and the leaf before the port opens: no first client waits
-            server.tls_listener = TLSListener(server.tunnels, host, tls_port, server._map)
+            try:
+                server.tls_listener = TLSListener(server.tunnels, host, tls_port, server._map)
+            except OSError as error:
+                server.close()
+                raise ListenError(f"cannot listen with TLS on {host}:{tls_port}: {error.strerror or error} "
+                                  "(--tls-port picks another port, 0 turns TLS off)") from error
     return server
 
 
@@ -62,7 +74,10 @@ def _send_bytes():
 
 
 def run(app, host, port, threads=8, tls_port=None):
-    server = make_server(app, host, port, threads, tls_port=tls_port)
+    try:
+        server = make_server(app, host, port, threads, tls_port=tls_port)
+    except ListenError as error:  # a port in use: one line, not a traceback
+        raise SystemExit(f"vendor-sandbox: {error}") from None
     # process managers stop with SIGTERM: make it the same clean stop as Ctrl-C
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     print(f"vendor-sandbox listening on http://{server.effective_host}:{server.effective_port}",

@@ -129,3 +129,29 @@ def request(url):
 
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.status, response.headers, response.read()
+
+
+def test_a_tls_port_in_use_is_one_clear_line(tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        command = [*console_script(), "serve", "--tls-port", str(port), "--data-dir", str(tmp_path)]
+        server = LiveServer(command)
+        try:
+            assert server.process.wait(timeout=60) == 1
+            assert server.output().strip().splitlines()[-1] == (
+                f"vendor-sandbox: cannot listen with TLS on 127.0.0.1:{port}: Address already in use "
+                "(--tls-port picks another port, 0 turns TLS off)")
+        finally:
+            server.stop()
+
+
+def test_a_plain_port_in_use_is_one_clear_line_too(tmp_path):
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        server = LiveServer([*console_script(), "serve", "--port", str(port), "--data-dir", str(tmp_path)])
+        try:
+            assert server.process.wait(timeout=60) == 1
+            assert server.output().strip().splitlines()[-1] == (
+                f"vendor-sandbox: cannot listen on 127.0.0.1:{port}: Address already in use")
+        finally:
+            server.stop()
