@@ -263,3 +263,21 @@ def test_a_nabla_client_signing_for_the_real_token_url_runs_unchanged(proxy_env)
 def test_the_sandboxs_own_tls_port_through_its_proxy(proxy_env):
     response = requests.get(f"https://localhost:{proxy_env.tls_port}/_sandbox/health", timeout=20)
     assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_an_https_absolute_uri_sent_in_the_clear_keeps_its_scheme_in_our_urls(live):
+    """Some clients (axios, for one) send `GET https://...` to the proxy rather than CONNECT."""
+    from ..vendors.zus.conftest import ACME_BACKEND, AUDIENCE
+
+    body = json.dumps({"grant_type": "client_credentials", "audience": AUDIENCE,
+                       "client_id": ACME_BACKEND["clientId"], "client_secret": ACME_BACKEND["clientSecret"]})
+    lines, granted = raw_exchange(live, (
+        "POST https://api.sandbox.zusapi.com/oauth/token HTTP/1.1\r\nHost: api.sandbox.zusapi.com\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        f"{body}").encode())
+    assert lines[0] == "HTTP/1.1 200 OK"
+    _, users = raw_exchange(live, (
+        "GET https://api.sandbox.zusapi.com/auth/users?page%5Bsize%5D=1 HTTP/1.1\r\n"
+        f"Host: api.sandbox.zusapi.com\r\nAuthorization: Bearer {granted['access_token']}\r\n"
+        "Connection: close\r\n\r\n").encode())
+    assert users["links"]["self"].startswith("https://api.sandbox.zusapi.com/auth/users?")

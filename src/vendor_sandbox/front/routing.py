@@ -57,6 +57,8 @@ class Front:
                     "one of them, and the request was not sent anywhere",
                 )
             environ["HTTP_HOST"] = netloc  # the absolute URI names the host (RFC 9112 3.2.2)
+            # and the scheme: some clients send `GET https://...` to a proxy instead of a CONNECT
+            environ["wsgi.url_scheme"] = target.scheme.lower()
             namespace = proxy_user(environ.pop("HTTP_PROXY_AUTHORIZATION", None))
             if namespace:
                 environ[PATH_NAMESPACE] = namespace
