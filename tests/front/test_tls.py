@@ -155,3 +155,16 @@ def test_a_plain_port_in_use_is_one_clear_line_too(tmp_path):
                 f"vendor-sandbox: cannot listen on 127.0.0.1:{port}: Address already in use")
         finally:
             server.stop()
+
+
+@pytest.mark.parametrize("name", ["127.0.0.2", "sandbox", "sandbox.internal"])
+def test_the_leaf_names_the_bound_host_and_the_extra_names(tmp_path, name):
+    from vendor_sandbox.server import ThreadedServer
+
+    app = create_app({"HOST": "127.0.0.2", "TLS_NAMES": "sandbox, sandbox.internal",
+                      "DATA_DIR": str(tmp_path)})
+    with ThreadedServer(app, host="127.0.0.2", tls=True) as server:
+        context = ssl.create_default_context(cafile=str(tmp_path / "ca.pem"))
+        with socket.create_connection(("127.0.0.2", server.tls_port), timeout=10) as raw:
+            with context.wrap_socket(raw, server_hostname=name) as tls:
+                assert tls.version()
