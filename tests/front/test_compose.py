@@ -32,3 +32,15 @@ def test_the_app_trusts_the_ca_from_the_sandboxs_data_volume():
         assert app["environment"][variable] == "/sandbox/ca.pem"
     assert app["depends_on"]["sandbox"]["condition"] == "service_healthy"
     assert "https://app.hipp.health/api/v1/users" in app["command"][-1]
+
+
+def test_the_apps_command_runs_unchanged_and_trusts_the_ca_by_ssl_cert_file(live, ca_file):
+    """The same command, here reaching the sandbox through its proxy instead of a network alias."""
+    import subprocess
+    import sys
+
+    app = COMPOSE["services"]["app"]
+    done = subprocess.run([sys.executable, *app["command"][1:]], capture_output=True, text=True, timeout=60,
+                          env={"HTTPS_PROXY": live.url, "SSL_CERT_FILE": ca_file, "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "usr_1234567890_abc123def\n"  # Hipp's documented example user

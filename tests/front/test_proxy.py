@@ -281,3 +281,22 @@ def test_an_https_absolute_uri_sent_in_the_clear_keeps_its_scheme_in_our_urls(li
         f"Host: api.sandbox.zusapi.com\r\nAuthorization: Bearer {granted['access_token']}\r\n"
         "Connection: close\r\n\r\n").encode())
     assert users["links"]["self"].startswith("https://api.sandbox.zusapi.com/auth/users?")
+
+
+def test_one_tunnel_carries_many_requests(live, only_our_ca):
+    """http.client's own tunnel (set_tunnel): one CONNECT, then keep-alive requests inside it."""
+    import http.client
+
+    connection = http.client.HTTPSConnection("127.0.0.1", live.port, context=only_our_ca, timeout=20)
+    connection.set_tunnel("app.hipp.health", 443)
+    try:
+        sockets = []
+        for _ in range(5):
+            connection.request("GET", f"/api/v1/users/{DOCS_USER}",
+                               headers={"Authorization": f"Bearer {HIPP_KEY}"})
+            response = connection.getresponse()
+            assert (response.status, json.loads(response.read())["publicId"]) == (200, DOCS_USER)
+            sockets.append(connection.sock)
+        assert len(set(map(id, sockets))) == 1
+    finally:
+        connection.close()
