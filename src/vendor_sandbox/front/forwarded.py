@@ -24,7 +24,8 @@ def parse_networks(value):
     """ "10.0.0.0/8, 127.0.0.1" (or a list) -> ip networks; ValueError names a bad entry."""
     if not value:
         return ()
-    items = value.split(",") if isinstance(value, str) else value
+    # SANDBOX_* values that read as JSON arrive as numbers or lists
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
     networks = []
     for item in (i.strip() for i in items):
         if item:
