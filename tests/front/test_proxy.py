@@ -300,3 +300,18 @@ def test_one_tunnel_carries_many_requests(live, only_our_ca):
         assert len(set(map(id, sockets))) == 1
     finally:
         connection.close()
+
+
+def test_a_zus_client_gets_its_token_from_the_auth0_tenant_and_calls_the_api(proxy_env):
+    """As the Awell extension for Zus does: the token from zus-sandbox.us.auth0.com, then the API host."""
+    from ..vendors.zus.conftest import ACME_BACKEND, AUDIENCE
+
+    granted = requests.post("https://zus-sandbox.us.auth0.com/oauth/token", timeout=20, json={
+        "grant_type": "client_credentials", "client_id": ACME_BACKEND["clientId"],
+        "client_secret": ACME_BACKEND["clientSecret"], "audience": AUDIENCE})
+    assert granted.status_code == 200, granted.text
+    assert granted.json()["token_type"] == "Bearer"
+    users = requests.get("https://api.sandbox.zusapi.com/auth/users", params={"page[size]": 1}, timeout=20,
+                         headers={"Authorization": f"Bearer {granted.json()['access_token']}"})
+    assert users.status_code == 200
+    assert users.json()["links"]["self"].startswith("https://api.sandbox.zusapi.com/auth/users?")
