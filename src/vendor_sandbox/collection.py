@@ -4,10 +4,26 @@ layered copy-on-write over a read-only base."""
 import threading
 from itertools import chain, islice
 
+from .textindex import TextIndex, needle_grams
+
 MAX_INDEX_FORMS = 1024
+_ABSENT = object()
 
 
-class Collection:
+class Scanning:
+    """`search` as any store can answer it, from `list`: what a store without a text index (or a
+    query an index cannot narrow) falls back to, and what an index must agree with."""
+
+    def search(self, index, value, where, *, fields=(), needles=()):
+        """The records under index=value, in `list` order, that `where(record)` accepts.
+
+        `fields` and `needles` are a hint that a store may use or ignore: every record `where`
+        accepts holds each needle, case-folded, in the case-folded string value of one of `fields`.
+        """
+        return [record for record in self.list(index, value) if where(record)]
+
+
+class Collection(Scanning):
     """Every method is one atomic step over plain JSON-able values, so a shared backend (a
     Redis hash plus sets) can implement the same interface without any change in `vendors/`.
 
@@ -32,6 +48,8 @@ class Collection:
         self._hidden = set()
         self._hidden_per_bucket = {}
         self._released = set()
+        # fields -> TextIndex over this layer's own records, built on the first search that uses it
+        self._text = {}
 
     def get(self, key):
         record = self._records.get(key)
@@ -46,6 +64,7 @@ class Collection:
             self._unindex(key)
             self._records.pop(key, None)
             self._records[key] = record
+            self._text_put(key, record)
             if index:
                 self._indexed[key] = self._index_form(index)
                 for name, value in index.items():
@@ -57,6 +76,10 @@ class Collection:
             self._hide(key)
             self._unindex(key)
             self._records.pop(key, None)
+            for fields, text in list(self._text.items()):
+                text.discard(key)
+                if text.stale():
+                    self._text[fields] = TextIndex(fields, self._records.items())
             return previous
 
     def list(self, index=None, value=None, *, reverse=False):
@@ -79,6 +102,22 @@ class Collection:
                 return len(own) + len(self._base._records) - len(self._hidden)
             inherited = len(self._base._indexes.get(index, {}).get(value, ()))
             return len(own) + inherited - self._hidden_per_bucket.get((index, value), 0)
+
+    def search(self, index, value, where, *, fields=(), needles=()):
+        """As `Scanning.search`; with needles of 3+ characters, only the records a trigram index
+        over `fields` holds for them are checked (those of the base and of this layer, each from
+        its own index, in the order `list` gives them), so the cost follows the matches."""
+        grams = needle_grams(needles) if fields else ()
+        if not grams:
+            return super().search(index, value, where)
+        fields = tuple(fields)
+        with self._lock:
+            keys = self._own_matches(fields, grams, index, value)
+            if self._base is not None:
+                hidden = self._hidden
+                inherited = self._base._own_matches(fields, grams, index, value)
+                keys = [key for key in inherited if key not in hidden] + keys
+            return [record for record in map(self.get, keys) if where(record)]
 
     def claim(self, unique, value, owner):
         """Reserve `value` in the unique set `unique` for `owner`; False if another holds it."""
@@ -138,6 +177,25 @@ class Collection:
         if reverse:
             return chain(reversed(own), (k for k in reversed(base) if k not in hidden))
         return chain((k for k in base if k not in hidden), own)
+
+    def _own_matches(self, fields, grams, index, value):
+        """This layer's own keys (not the base's) under index=value that hold every trigram."""
+        with self._lock:
+            text = self._text.get(fields)
+            if text is None:
+                text = self._text[fields] = TextIndex(fields, self._records.items())
+            keys = text.candidates(grams)
+        if index is None:
+            return keys
+        indexed = self._indexed
+        return [key for key in keys if indexed.get(key, {}).get(index, _ABSENT) == value]
+
+    def _text_put(self, key, record):
+        for fields, text in list(self._text.items()):
+            if text.stale():
+                self._text[fields] = TextIndex(fields, self._records.items())
+            else:
+                text.add(key, record)
 
     def _index_of(self, key):
         if key in self._records or self._base is None:

@@ -87,14 +87,22 @@ class UserListSchema(Schema):
 FILTERS = ("search", "email", "firstName", "lastName", "ids", "userState", "roleName", "region")
 
 
+# what `search` looks in; `email`, `firstName` and `lastName` match one of them exactly
+SEARCH_FIELDS = ("firstName", "lastName", "username", "email")
+EXACT_FIELDS = ("email", "firstName", "lastName")
+
+
+def needles(query):
+    """What every user `matches` accepts holds in one of SEARCH_FIELDS (any case): the text index's hint."""
+    return [query.get(name) for name in ("search", *EXACT_FIELDS)]
+
+
 def matches(user, query, instance=None):
     """Whether `user` passes every filter of `query`; region filters look at `instance` when given."""
     search = (query.get("search") or "").casefold()
-    if search and not any(
-        search in (user.get(k) or "").casefold() for k in ("firstName", "lastName", "username", "email")
-    ):
+    if search and not any(search in (user.get(k) or "").casefold() for k in SEARCH_FIELDS):
         return False
-    for name in ("email", "firstName", "lastName"):
+    for name in EXACT_FIELDS:
         if query.get(name) and (user.get(name) or "").casefold() != query[name].casefold():
             return False
     if query.get("ids") and user["id"] not in query["ids"]:
