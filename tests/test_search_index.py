@@ -148,3 +148,54 @@ def test_short_needles_scan():
         assert result == [collection.get(k) for k in found], needles
     assert textindex.needle_grams(["ß", "Ab"]) == set()  # neither has a trigram: the scan answered
     assert textindex.needle_grams(["ẞE"]) == {"sse"}  # one character that folds to two: indexed
+
+
+# ---- Collection.ordered: a page by a sort key, from a cursor (Nabla's list)
+
+def by_created(record):
+    return (record["created"], record["id"])
+
+
+ordered_record = st.fixed_dictionaries({"created": st.sampled_from(["2024", "2025", "2026"]),
+                                        "on": st.booleans()})
+ordered_write = st.tuples(st.sampled_from(["put", "put", "delete"]), keys, ordered_record, buckets)
+
+
+def apply_ordered(collection, writes):
+    for op, key, rec, bucket in writes:
+        if op == "put":
+            collection.put(key, {**rec, "id": key}, index={"tenant": bucket} if bucket else None)
+        else:
+            collection.delete(key)
+
+
+def agree_ordered(collection, data):
+    for _ in range(4):
+        bucket = data.draw(buckets)
+        index, value = ("tenant", bucket) if bucket else (None, None)
+        on = data.draw(st.sampled_from([None, True, False]))
+        after = data.draw(st.one_of(st.none(), st.tuples(st.sampled_from(["2023", "2024", "2025", "2027"]), keys)))
+        reverse, limit = data.draw(st.booleans()), data.draw(st.one_of(st.none(), st.integers(0, 5)))
+
+        def where(record):
+            return on is None or record["on"] == on
+
+        args = (index, value, by_created, where)
+        options = {"after": after, "reverse": reverse, "limit": limit}
+        assert collection.ordered(*args, **options) == Scanning.ordered(collection, *args, **options)
+
+
+@settings(max_examples=300, deadline=None)
+@given(base_writes=st.lists(ordered_write, max_size=25), layer_writes=st.lists(ordered_write, max_size=15),
+       later_writes=st.lists(ordered_write, max_size=15), data=st.data())
+def test_ordered_pages_equal_the_sorted_scan_over_a_base_and_a_layer(base_writes, layer_writes, later_writes,
+                                                                     data):
+    base = Collection()
+    apply_ordered(base, base_writes)
+    agree_ordered(base, data)
+    layer = Collection(base)
+    apply_ordered(layer, layer_writes)
+    agree_ordered(layer, data)
+    apply_ordered(layer, later_writes)
+    agree_ordered(layer, data)
+    agree_ordered(base, data)

@@ -1,9 +1,11 @@
 """Collections: records by key, one-value secondary indexes and unique claims, optionally
 layered copy-on-write over a read-only base."""
 
+import heapq
 import threading
 from itertools import chain, islice
 
+from .sortedindex import SortedIndex
 from .textindex import TextIndex, needle_grams
 
 MAX_INDEX_FORMS = 1024
@@ -21,6 +23,14 @@ class Scanning:
         accepts holds each needle, case-folded, in the case-folded string value of one of `fields`.
         """
         return [record for record in self.list(index, value) if where(record)]
+
+    def ordered(self, index, value, sort_key, where, *, after=None, reverse=False, limit=None):
+        """Up to `limit` records under index=value that `where` accepts, by `sort_key(record)`
+        (distinct per record), descending with `reverse`, from beyond the sort key `after`."""
+        records = sorted(self.search(index, value, where), key=sort_key, reverse=reverse)
+        if after is not None:
+            records = [r for r in records if (sort_key(r) < after if reverse else sort_key(r) > after)]
+        return records[:limit]
 
 
 class Collection(Scanning):
@@ -50,6 +60,8 @@ class Collection(Scanning):
         self._released = set()
         # fields -> TextIndex over this layer's own records, built on the first search that uses it
         self._text = {}
+        # (index, value, sort_key) -> SortedIndex of this layer's own records in that bucket, likewise
+        self._sorted = {}
 
     def get(self, key):
         record = self._records.get(key)
@@ -61,6 +73,7 @@ class Collection(Scanning):
         """Insert or replace `record` under `key`, filed under `index` ({name: value})."""
         with self._lock:
             self._hide(key)
+            self._unsort(key)
             self._unindex(key)
             self._records.pop(key, None)
             self._records[key] = record
@@ -69,11 +82,15 @@ class Collection(Scanning):
                 self._indexed[key] = self._index_form(index)
                 for name, value in index.items():
                     self._indexes.setdefault(name, {}).setdefault(value, {})[key] = None
+            for (name, value, _), ordering in self._sorted.items():
+                if name is None or (index and name in index and index[name] == value):
+                    ordering.add(key, record)
 
     def delete(self, key):
         with self._lock:
             previous = self.get(key)
             self._hide(key)
+            self._unsort(key)
             self._unindex(key)
             self._records.pop(key, None)
             for fields, text in list(self._text.items()):
@@ -118,6 +135,24 @@ class Collection(Scanning):
                 inherited = self._base._own_matches(fields, grams, index, value)
                 keys = [key for key in inherited if key not in hidden] + keys
             return [record for record in map(self.get, keys) if where(record)]
+
+    def ordered(self, index, value, sort_key, where, *, after=None, reverse=False, limit=None):
+        """As `Scanning.ordered`, walking sorted indexes of the base and of this layer from `after`
+        and merging them: the cost follows the page (and what `where` skips), not the bucket."""
+        with self._lock:
+            walks = [self._own_ordering(index, value, sort_key).walk(after, reverse)]
+            if self._base is not None:
+                hidden = self._hidden
+                inherited = self._base._own_ordering(index, value, sort_key).walk(after, reverse)
+                walks.insert(0, (pair for pair in inherited if pair[1] not in hidden))
+            found = []
+            for _, key in heapq.merge(*walks, key=lambda pair: pair[0], reverse=reverse):
+                if limit is not None and len(found) >= limit:
+                    break
+                record = self.get(key)
+                if where(record):
+                    found.append(record)
+            return found
 
     def claim(self, unique, value, owner):
         """Reserve `value` in the unique set `unique` for `owner`; False if another holds it."""
@@ -189,6 +224,23 @@ class Collection(Scanning):
             return keys
         indexed = self._indexed
         return [key for key in keys if indexed.get(key, {}).get(index, _ABSENT) == value]
+
+    def _own_ordering(self, index, value, sort_key):
+        with self._lock:
+            ordering = self._sorted.get((index, value, sort_key))
+            if ordering is None:
+                keys = self._records if index is None else self._indexes.get(index, {}).get(value, {})
+                ordering = self._sorted[(index, value, sort_key)] = SortedIndex(
+                    sort_key, ((key, self._records[key]) for key in keys))
+            return ordering
+
+    def _unsort(self, key):
+        if not self._sorted or key not in self._records:
+            return
+        previous, filed = self._records[key], self._indexed.get(key, {})
+        for (name, value, _), ordering in self._sorted.items():
+            if name is None or (name in filed and filed[name] == value):
+                ordering.remove(key, previous)
 
     def _text_put(self, key, record):
         for fields, text in list(self._text.items()):

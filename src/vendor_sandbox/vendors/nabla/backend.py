@@ -163,14 +163,13 @@ class NablaBackend:
 
     def list_users(self, caller, query):
         """One page, ordered by creation time; `next_cursor` resumes after its last user."""
-        reverse = query["order"] == "DESC"
-        users = sorted((u for u in self._users.list("organization", caller.organization)
-                        if query.get("activated") is None or u["activated"] == query["activated"]),
-                       key=_sort_key, reverse=reverse)
-        if query.get("cursor"):
-            after = _decode_cursor(query["cursor"])
-            users = [u for u in users if (_sort_key(u) < after if reverse else _sort_key(u) > after)]
+        activated = query.get("activated")
         limit = query.get("limit") or DEFAULT_LIMIT
+        # one more than the page: whether there is more after it
+        users = self._users.ordered("organization", caller.organization, _sort_key,
+                                    lambda u: activated is None or u["activated"] == activated,
+                                    after=_decode_cursor(query["cursor"]) if query.get("cursor") else None,
+                                    reverse=query["order"] == "DESC", limit=limit + 1)
         page, has_more = users[:limit], len(users) > limit
         return {"data": [_present(u, caller.version) for u in page], "has_more": has_more,
                 "next_cursor": _encode_cursor(_sort_key(page[-1])) if has_more else None}
