@@ -29,6 +29,7 @@ HIPP_AUTH = {"Authorization": "Bearer your-api-key"}
 HIPP_USER = "/hipp/api/v1/users/usr_1234567890_abc123def"
 WELKIN_USERS = "/welkin/acme-health/live/users"
 NABLA_USERS = "/nabla/v1/copilot-api/server/users"
+ZUS_USERS = "/zus/auth/users"
 NABLA_KEY = "sk_test_example_health_0f8a2c4e6b1d3f5a"  # Example Health's Server Key (fixtures/nabla)
 ZUS_TOKEN = {"grant_type": "client_credentials", "client_id": "AcmeBackendM2MClient0000000000a1",
              "client_secret": "acme-backend-secret-00000000000000000000000000000000000000000000",
@@ -179,11 +180,23 @@ def volume(count, samples):
             if vendor == "welkin":
                 welkin = welkin_token(port)
             elif vendor == "zus":
-                assert request(port, "POST", path, headers)[0] == 200
+                status, token = request(port, "POST", path, headers)
+                assert status == 200, token
+                zus = {"Authorization": f"Bearer {token['access_token']}"}
             else:
                 assert request(port, "GET", path, headers=headers, timeout=600)[0] == 200
             result["first"][vendor] = time.perf_counter() - start
             result["rss_after"][vendor] = sandbox.rss_mib()
+        searches = search_probes(count, welkin, zus, nabla, samples)
+        # the first search of each kind builds the template's index: its time, and the RSS it adds
+        result["rss_before_search"], result["first_search"] = sandbox.rss_mib(), {}
+        for name, (path, headers, _) in searches.items():
+            start = time.perf_counter()
+            status, answer = request(port, "GET", path, headers=headers, timeout=600)
+            assert status == 200, answer
+            result["first_search"][name] = time.perf_counter() - start
+            result.setdefault("rss_search", {})[name] = sandbox.rss_mib()
+        result["rss_after_search"] = sandbox.rss_mib()
         probes = {
             "hipp_list": ("/hipp/api/v1/users?page=1&pageSize=20", HIPP_AUTH, samples),
             "hipp_last_page": (f"/hipp/api/v1/users?page={count // 20}&pageSize=20", HIPP_AUTH, samples),
@@ -191,10 +204,26 @@ def volume(count, samples):
             "welkin_list": (WELKIN_USERS + "?page=0&size=20", welkin, samples),
             "welkin_last_page": (WELKIN_USERS + f"?page={count // 20}&size=20", welkin, samples),
             "welkin_search": (WELKIN_USERS + "?search=smith&size=20", welkin, samples // 4),
+            **searches,
         }
         for name, (path, headers, n) in probes.items():
             result[name] = percentiles(timed(port, "GET", path, n, headers))
     return result
+
+
+def search_probes(count, welkin, zus, nabla, samples):
+    """The searches and filters the text and sorted indexes answer, and the short ones that scan."""
+    n = samples // 4
+    return {
+        "hipp_search_email": ("/hipp/api/v1/users?email=paul.kim%40example.net&pageSize=20", HIPP_AUTH, n),
+        "hipp_search_short": ("/hipp/api/v1/users?search=sm&pageSize=20", HIPP_AUTH, n),
+        "welkin_search_last_name": (WELKIN_USERS + "?lastName=Smith&size=20", welkin, n),
+        "welkin_search_short": (WELKIN_USERS + "?search=sm&size=20", welkin, n),
+        "zus_list": (ZUS_USERS + "?page%5Bcount%5D=20", zus, samples),
+        "zus_filter_name": (ZUS_USERS + "?filter%5Bname%5D=smith&page%5Bcount%5D=20", zus, n),
+        "nabla_list": (NABLA_USERS + "?limit=20", nabla, samples),
+        "nabla_deactivated": (NABLA_USERS + "?activated=false&limit=20&order=DESC", nabla, n),
+    }
 
 
 # ---------------------------------------------------------------- report
@@ -220,11 +249,46 @@ def targets(r):
     for vendor in ("hipp", "welkin"):
         a, b = low[f"{vendor}_list"]["p50"], high[f"{vendor}_list"]["p50"]
         rows.append((f"{vendor} page at 100k <= 1.5x at 1k", b <= 1.5 * a, f"{b / a:.2f}x ({b:.2f} / {a:.2f} ms)"))
+    rows += search_targets(vol)
     per_vendor = vendor_memory(high)
     worst = max(per_vendor, key=per_vendor.get)
     rows.append(("<= 400 MiB per vendor at 100k users", per_vendor[worst] <= 400,
                  f"max {per_vendor[worst]:.0f} MiB ({worst})"))
     return rows
+
+
+def search_targets(vol):
+    low, high = vol[str(VOLUMES[0])], vol[str(VOLUMES[-1])]
+    rows = []
+    for name in ("hipp_search", "welkin_search", *SEARCH_TARGETS):
+        a, b = low[name]["p50"], high[name]["p50"]
+        rows.append((f"{name} at 100k <= 3x at 1k", b <= 3 * a, f"{b / a:.2f}x ({b:.2f} / {a:.2f} ms)"))
+    return rows
+
+
+def search_report(vol):
+    """The searches' latencies per volume, what their first call (building the index) took, and
+    the RSS the indexes added."""
+    columns = ("hipp_search", "welkin_search", *SEARCH_TARGETS, "hipp_search_short", "welkin_search_short")
+    out = ["Searches (`--fake-users N`): sequential requests on one keep-alive connection, p50 / p99 ms", "",
+           "| users | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
+    for count, v in vol.items():
+        out.append(f"| {int(count):,} | " + " | ".join(f"{v[k]['p50']:.2f} / {v[k]['p99']:.2f}" for k in columns) + " |")
+    out += ["", "First call of each search (it builds the template's index), s, and the RSS it added, MiB", "",
+            "| users | " + " | ".join(next(iter(vol.values()))["first_search"]) + " | RSS before / after, MiB |",
+            "|---" * (len(next(iter(vol.values()))["first_search"]) + 2) + "|"]
+    for count, v in vol.items():
+        previous, cells = v["rss_before_search"], []
+        for name, seconds in v["first_search"].items():
+            cells.append(f"{seconds:.2f} s, +{v['rss_search'][name] - previous:.0f}")
+            previous = v["rss_search"][name]
+        out.append(f"| {int(count):,} | " + " | ".join(cells)
+                   + f" | {v['rss_before_search']:.0f} / {v['rss_after_search']:.0f} |")
+    return out
+
+
+SEARCH_TARGETS = ("hipp_search_email", "welkin_search_last_name", "zus_list", "zus_filter_name", "nabla_list",
+                  "nabla_deactivated")
 
 
 def vendor_memory(result):
@@ -272,7 +336,8 @@ def report(r):
         out.append(f"| {int(count):,} | " + " | ".join(cells) + f" | {firsts} | {max(v['rss_after'].values()):.0f} |")
     shares = vendor_memory(r["volume"][str(VOLUMES[-1])])
     out += ["", "Memory at 100k users per vendor (template's RSS growth + a quarter of the base): "
-            + ", ".join(f"{k} {v:.0f} MiB" for k, v in shares.items())]
+            + ", ".join(f"{k} {v:.0f} MiB" for k, v in shares.items()), ""]
+    out += search_report(r["volume"])
     return "\n".join(out)
 
 
@@ -295,12 +360,23 @@ def main():
     parser.add_argument("--moto-server", default=MOTO_SERVER, help=f"moto_server executable [{MOTO_SERVER}]")
     parser.add_argument("--skip", default="", help="comma-separated: prism, moto")
     parser.add_argument("--json", help="also write the raw figures here")
+    parser.add_argument("--only-searches", action="store_true",
+                        help="run only the volumes and report the searches (a few minutes)")
     args = parser.parse_args()
     if args.serve_hello:
         return serve_hello(args.serve_hello)
     pin_client()
     skip = set(filter(None, args.skip.split(",")))
     results = {"machine": machine(), "duration": args.duration}
+    if args.only_searches:
+        results["volume"] = {str(n): volume(n, args.samples) for n in VOLUMES}
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2))
+        rows = search_targets(results["volume"])
+        print("\n".join([f"Machine: {results['machine']}", "", "| target | result | measured |", "|---|---|---|",
+                         *(f"| {n} | {'PASS' if ok else 'FAIL'} | {t} |" for n, ok, t in rows), "",
+                         *search_report(results["volume"])]))
+        return
     for name, step in (("startup", lambda: startup(5)), ("control", control_costs), ("plugin", plugin_start),
                        ("throughput", lambda: throughput(args.duration, args.moto_server, skip)),
                        ("volume", lambda: {str(n): volume(n, args.samples) for n in VOLUMES})):

@@ -3,26 +3,29 @@ layered copy-on-write over a read-only base."""
 
 import heapq
 import threading
-from itertools import chain, islice
+from itertools import chain, filterfalse, islice
 
 from .sortedindex import SortedIndex
-from .textindex import TextIndex, needle_grams
+from .textindex import TextIndex
 
 MAX_INDEX_FORMS = 1024
-_ABSENT = object()
 
 
 class Scanning:
-    """`search` as any store can answer it, from `list`: what a store without a text index (or a
-    query an index cannot narrow) falls back to, and what an index must agree with."""
+    """`search` and `ordered` as any store can answer them, from `list`: what a store without
+    indexes falls back to, and the definition the in-memory indexes are tested against."""
 
-    def search(self, index, value, where, *, fields=(), needles=()):
-        """The records under index=value, in `list` order, that `where(record)` accepts.
+    def search(self, index, value, where=None, *, fields=(), contains=()):
+        """The records under index=value, in `list` order, that hold every string of `contains`,
+        case-folded, in the case-folded value of one of `fields` (a value that is not a string
+        reads as ""), and that `where(record)` accepts when it is given."""
+        needles = [needle.casefold() for needle in contains if needle]
 
-        `fields` and `needles` are a hint that a store may use or ignore: every record `where`
-        accepts holds each needle, case-folded, in the case-folded string value of one of `fields`.
-        """
-        return [record for record in self.list(index, value) if where(record)]
+        def holds(record):
+            texts = [v.casefold() if isinstance(v, str) else "" for v in map(record.get, fields)]
+            return all(any(needle in text for text in texts) for needle in needles)
+
+        return [r for r in self.list(index, value) if holds(r) and (where is None or where(r))]
 
     def ordered(self, index, value, sort_key, where, *, after=None, reverse=False, limit=None):
         """Up to `limit` records under index=value that `where` accepts, by `sort_key(record)`
@@ -120,21 +123,23 @@ class Collection(Scanning):
             inherited = len(self._base._indexes.get(index, {}).get(value, ()))
             return len(own) + inherited - self._hidden_per_bucket.get((index, value), 0)
 
-    def search(self, index, value, where, *, fields=(), needles=()):
-        """As `Scanning.search`; with needles of 3+ characters, only the records a trigram index
-        over `fields` holds for them are checked (those of the base and of this layer, each from
-        its own index, in the order `list` gives them), so the cost follows the matches."""
-        grams = needle_grams(needles) if fields else ()
-        if not grams:
+    def search(self, index, value, where=None, *, fields=(), contains=()):
+        """As `Scanning.search`, from the text indexes over `fields` of the base and of this layer
+        (each built on first use): it costs what the matches cost, not what the bucket holds."""
+        needles = [needle for needle in contains if needle]
+        if not needles:
             return super().search(index, value, where)
         fields = tuple(fields)
         with self._lock:
-            keys = self._own_matches(fields, grams, index, value)
+            # each layer's matches are its own records: read them off its dict, not through `get`
+            records = list(map(self._records.__getitem__, self._own_matches(fields, needles, index, value)))
             if self._base is not None:
                 hidden = self._hidden
-                inherited = self._base._own_matches(fields, grams, index, value)
-                keys = [key for key in inherited if key not in hidden] + keys
-            return [record for record in map(self.get, keys) if where(record)]
+                inherited = self._base._own_matches(fields, needles, index, value)
+                if hidden:
+                    inherited = filterfalse(hidden.__contains__, inherited)
+                records[:0] = map(self._base._records.__getitem__, inherited)
+        return records if where is None else [record for record in records if where(record)]
 
     def ordered(self, index, value, sort_key, where, *, after=None, reverse=False, limit=None):
         """As `Scanning.ordered`, walking sorted indexes of the base and of this layer from `after`
@@ -213,17 +218,19 @@ class Collection(Scanning):
             return chain(reversed(own), (k for k in reversed(base) if k not in hidden))
         return chain((k for k in base if k not in hidden), own)
 
-    def _own_matches(self, fields, grams, index, value):
-        """This layer's own keys (not the base's) under index=value that hold every trigram."""
+    def _own_matches(self, fields, needles, index, value):
+        """This layer's own keys (not the base's) under index=value that hold every needle."""
         with self._lock:
             text = self._text.get(fields)
             if text is None:
                 text = self._text[fields] = TextIndex(fields, self._records.items())
-            keys = text.candidates(grams)
-        if index is None:
-            return keys
-        indexed = self._indexed
-        return [key for key in keys if indexed.get(key, {}).get(index, _ABSENT) == value]
+            keys = text.matching(needles)
+            if index is None:
+                return keys
+            bucket = self._indexes.get(index, {}).get(value, {})
+            if len(bucket) == len(self._records):
+                return keys  # the bucket is every record of this layer
+            return list(filter(bucket.__contains__, keys))
 
     def _own_ordering(self, index, value, sort_key):
         with self._lock:

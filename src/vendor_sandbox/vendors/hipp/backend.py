@@ -120,12 +120,16 @@ class HippBackend:
             total = self._users.count("listed", org)
             data = self._users.page("listed", org, offset=offset, limit=size, reverse=keys[0][1] == "desc")
         else:
-            users = self._users.search("listed", org, lambda u: _matches(u, query), fields=SEARCH_FIELDS,
-                                       needles=(query.get("search"), query.get("email")))
+            # the text index answers `search` exactly and narrows `email` (an exact match contains it)
+            exact = (lambda u: _matches(u, query)) if query.get("role") or query.get("email") else None
+            users = self._users.search("listed", org, exact, fields=SEARCH_FIELDS,
+                                       contains=(query.get("search"), query.get("email")))
             if keys[0][1] == "desc":
                 users.reverse()  # so that stable sorts put the later created first among ties
-            for key, direction in reversed(keys):
-                users.sort(key=lambda u: u[key] or "", reverse=direction == "desc")
+            if len(keys) > 1 or keys[0][0] != "createdAt" or not self._in_creation_order():
+                # (in creation order, the list is sorted by createdAt already: the sort would keep it)
+                for key, direction in reversed(keys):
+                    users.sort(key=lambda u: u[key] or "", reverse=direction == "desc")
             total, data = len(users), users[offset:offset + size]
         return {"data": data, "pagination": {"page": page, "pageSize": size, "totalCount": total,
                                              "totalPages": math.ceil(total / size)}}

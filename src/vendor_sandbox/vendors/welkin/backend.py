@@ -19,7 +19,7 @@ from .errors import (
     UserNotFound,
     ValidationFailed,
 )
-from .pagination import SEARCH_FIELDS, matches, needles, page_from, page_of, sort_users, unfiltered
+from .pagination import SEARCH_FIELDS, matches, needles, only_search, page_from, page_of, sort_users, unfiltered
 from .tokens import Tokens
 
 USER_PROVISION = "USER_PROVISION"
@@ -127,8 +127,8 @@ class WelkinBackend(Assignments):
         if unfiltered(query):
             data = self._users.page("tenant", tenant, offset=page * size, limit=size)
             return page_from(data, self._users.count("tenant", tenant), page, size)
-        users = self._users.search("tenant", tenant, lambda u: matches(u, query, instance),
-                                   fields=SEARCH_FIELDS, needles=needles(query))
+        exact = (lambda u: matches(u, query, instance)) if not only_search(query) else None
+        users = self._users.search("tenant", tenant, exact, fields=SEARCH_FIELDS, contains=needles(query))
         return page_of(sort_users(users, query.get("sort")), page, size)
 
     def get_user(self, tenant, user_id):

@@ -93,8 +93,14 @@ EXACT_FIELDS = ("email", "firstName", "lastName")
 
 
 def needles(query):
-    """What every user `matches` accepts holds in one of SEARCH_FIELDS (any case): the text index's hint."""
+    """What every user `matches` accepts holds in one of SEARCH_FIELDS (any case): `search` is
+    looked for there, and an exact `email`, `firstName` or `lastName` is one of them."""
     return [query.get(name) for name in ("search", *EXACT_FIELDS)]
+
+
+def only_search(query):
+    """Whether `search` is the only filter: then the text index's answer is `matches`'s."""
+    return query.get("seatAssigned") is None and not any(query.get(name) for name in FILTERS if name != "search")
 
 
 def matches(user, query, instance=None):

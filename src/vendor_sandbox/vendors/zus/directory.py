@@ -10,10 +10,6 @@ APP_URLS = {"sandbox": "https://app.sandbox.zushealth.com", "production": "https
 RESET_HOSTS = {"sandbox": "https://zus-sandbox.us.auth0.com", "production": "https://auth.zusapi.com"}
 DOCS_URL = "https://docs.zushealth.com"
 FILTERS = ("email", "name", "role", "practitioner")
-# filter[name] looks in the name, filter[email] and filter[practitioner] match one of these exactly
-# (not filter[role]: one role holds most of a builder's users, an index of it would narrow nothing)
-SEARCH_FIELDS = ("name", "email", "practitionerId")
-TEXT_FILTERS = ("name", "email", "practitioner")
 
 
 class Directory:
@@ -52,10 +48,21 @@ class Directory:
             listed = Page(self._users.page("builder", builder, offset=offset, limit=count), offset, count,
                           self._users.count("builder", builder))
         else:
-            listed = page(self._users.search("builder", builder, lambda u: _matches(u, query),
-                                             fields=SEARCH_FIELDS, needles=[query.get(f) for f in TEXT_FILTERS]), query)
+            listed = page(self._filtered_users(builder, query), query)
         return replace(listed, data=[user_resource(u) for u in listed.data],
                        included=self._included(listed.data, query.get("include")))
+
+    def _filtered_users(self, builder, query):
+        """filter[email] through the e-mail claims (one user at most), filter[name] and
+        filter[practitioner] through a text index, filter[role] alone by scanning the builder."""
+        if "email" in query:
+            user = self._users.get(self._users.owner("email", query["email"].casefold()) or "")
+            return [user] if user and user["builderId"] == builder and _matches(user, query) else []
+        exact = (lambda u: _matches(u, query)) if set(query) & {"role", "practitioner"} else None
+        if "name" in query:
+            return self._users.search("builder", builder, exact, fields=("name",), contains=[query["name"]])
+        return self._users.search("builder", builder, exact, fields=("practitionerId",),
+                                  contains=[query.get("practitioner")])
 
     def get_user(self, caller, user_id, include=None):
         user = self._user_in_builder(caller, user_id)
