@@ -19,7 +19,16 @@ from .errors import (
     UserNotFound,
     ValidationFailed,
 )
-from .pagination import SEARCH_FIELDS, matches, needles, only_search, page_from, page_of, sort_users, unfiltered
+from .pagination import (
+    SEARCH_FIELDS,
+    matches,
+    needles,
+    only_search,
+    page_from,
+    page_of,
+    sort_users,
+    unfiltered,
+)
 from .tokens import Tokens
 
 USER_PROVISION = "USER_PROVISION"

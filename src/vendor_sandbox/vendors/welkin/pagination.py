@@ -100,7 +100,8 @@ def needles(query):
 
 def only_search(query):
     """Whether `search` is the only filter: then the text index's answer is `matches`'s."""
-    return query.get("seatAssigned") is None and not any(query.get(name) for name in FILTERS if name != "search")
+    others = (name for name in FILTERS if name != "search")
+    return query.get("seatAssigned") is None and not any(query.get(name) for name in others)
 
 
 def matches(user, query, instance=None):
