@@ -227,8 +227,13 @@ FIXED_NEEDLES = ["ß", "SS", "strasse", "İ", "i̇", "σμιθ", "ς", "фион
                  "SMITH", "mit", "@example", "example.org", "zzzq", ".", "1"]
 
 
-@pytest.fixture(scope="module")
-def fake_client():
+@pytest.fixture(params=["memory", "redis"])
+def fake_client(request, monkeypatch):
+    """On both stores: the Redis store's collections answer by the scan (collection.search)."""
+    if request.param == "redis":
+        server = request.getfixturevalue("redis_server")
+        server.client().flushdb()
+        monkeypatch.setenv("SANDBOX_STORE_URL", server.url())
     config = {"TESTING": True, "FROZEN_CLOCK": FROZEN_AT, "SEED": 5, "FAKE_USERS": 300}
     return create_app(config).test_client()
 

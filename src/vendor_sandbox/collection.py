@@ -30,10 +30,25 @@ class Scanning:
     def ordered(self, index, value, sort_key, where, *, after=None, reverse=False, limit=None):
         """Up to `limit` records under index=value that `where` accepts, by `sort_key(record)`
         (distinct per record), descending with `reverse`, from beyond the sort key `after`."""
-        records = sorted(self.search(index, value, where), key=sort_key, reverse=reverse)
+        records = sorted(Scanning.search(self, index, value, where), key=sort_key, reverse=reverse)
         if after is not None:
             records = [r for r in records if (sort_key(r) < after if reverse else sort_key(r) > after)]
         return records[:limit]
+
+
+def search(collection, index, value, where=None, *, fields=(), contains=()):
+    """`Scanning.search` on any store: its own (indexed) where it has one, else the scan of its `list`
+    (the Redis store's collections: docs/search.md says what an index there would take)."""
+    if isinstance(collection, Scanning):
+        return collection.search(index, value, where, fields=fields, contains=contains)
+    return Scanning.search(collection, index, value, where, fields=fields, contains=contains)
+
+
+def ordered(collection, index, value, sort_key, where, **options):
+    """`Scanning.ordered` on any store, likewise."""
+    if isinstance(collection, Scanning):
+        return collection.ordered(index, value, sort_key, where, **options)
+    return Scanning.ordered(collection, index, value, sort_key, where, **options)
 
 
 class Collection(Scanning):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ...bindings import CredentialTaken, InvalidCredential, check_fields, one_of, text
+from ...collection import search
 from ...ids import LOWER_ALNUM, epoch_millis, iso_millis
 from .errors import (
     EMAIL_TAKEN,
@@ -122,7 +123,7 @@ class HippBackend:
         else:
             # the text index answers `search` exactly and narrows `email` (an exact match contains it)
             exact = (lambda u: _matches(u, query)) if query.get("role") or query.get("email") else None
-            users = self._users.search("listed", org, exact, fields=SEARCH_FIELDS,
+            users = search(self._users, "listed", org, exact, fields=SEARCH_FIELDS,
                                        contains=(query.get("search"), query.get("email")))
             if keys[0][1] == "desc":
                 users.reverse()  # so that stable sorts put the later created first among ties

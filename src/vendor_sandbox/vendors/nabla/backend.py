@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ... import strictjson
+from ...collection import ordered
 from ...ids import iso_millis
 from ...bindings import CredentialTaken, InvalidCredential, check_fields, text
 from ...settings import per_organization
@@ -166,7 +167,7 @@ class NablaBackend:
         activated = query.get("activated")
         limit = query.get("limit") or DEFAULT_LIMIT
         # one more than the page: whether there is more after it
-        users = self._users.ordered("organization", caller.organization, _sort_key,
+        users = ordered(self._users, "organization", caller.organization, _sort_key,
                                     lambda u: activated is None or u["activated"] == activated,
                                     after=_decode_cursor(query["cursor"]) if query.get("cursor") else None,
                                     reverse=query["order"] == "DESC", limit=limit + 1)

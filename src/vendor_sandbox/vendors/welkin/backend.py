@@ -7,6 +7,7 @@ Not emulated: user invitations (users stay PROVISIONED until the fixtures say ot
 from datetime import UTC, datetime, timedelta
 from itertools import chain
 
+from ...collection import search
 from ...ids import iso_millis
 from . import clients, records
 from .assignments import Assignments
@@ -137,7 +138,7 @@ class WelkinBackend(Assignments):
             data = self._users.page("tenant", tenant, offset=page * size, limit=size)
             return page_from(data, self._users.count("tenant", tenant), page, size)
         exact = (lambda u: matches(u, query, instance)) if not only_search(query) else None
-        users = self._users.search("tenant", tenant, exact, fields=SEARCH_FIELDS, contains=needles(query))
+        users = search(self._users, "tenant", tenant, exact, fields=SEARCH_FIELDS, contains=needles(query))
         return page_of(sort_users(users, query.get("sort")), page, size)
 
     def get_user(self, tenant, user_id):

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from ...collection import search
 from . import fhir
 from .errors import ClientIdForbidden, EmailTaken, IdConflict, NotFound, ReadOnly, RelatedNotFound
 from .jsonapi import Page, page, page_window, user_resource
@@ -60,8 +61,8 @@ class Directory:
             return [user] if user and user["builderId"] == builder and _matches(user, query) else []
         exact = (lambda u: _matches(u, query)) if set(query) & {"role", "practitioner"} else None
         if "name" in query:
-            return self._users.search("builder", builder, exact, fields=("name",), contains=[query["name"]])
-        return self._users.search("builder", builder, exact, fields=("practitionerId",),
+            return search(self._users, "builder", builder, exact, fields=("name",), contains=[query["name"]])
+        return search(self._users, "builder", builder, exact, fields=("practitionerId",),
                                   contains=[query.get("practitioner")])
 
     def get_user(self, caller, user_id, include=None):
