@@ -124,7 +124,7 @@ class HippBackend:
             # the text index answers `search` exactly and narrows `email` (an exact match contains it)
             exact = (lambda u: _matches(u, query)) if query.get("role") or query.get("email") else None
             users = search(self._users, "listed", org, exact, fields=SEARCH_FIELDS,
-                                       contains=(query.get("search"), query.get("email")))
+                           contains=(query.get("search"), query.get("email")))
             if keys[0][1] == "desc":
                 users.reverse()  # so that stable sorts put the later created first among ties
             if len(keys) > 1 or keys[0][0] != "createdAt" or not self._in_creation_order():

@@ -168,9 +168,9 @@ class NablaBackend:
         limit = query.get("limit") or DEFAULT_LIMIT
         # one more than the page: whether there is more after it
         users = ordered(self._users, "organization", caller.organization, _sort_key,
-                                    lambda u: activated is None or u["activated"] == activated,
-                                    after=_decode_cursor(query["cursor"]) if query.get("cursor") else None,
-                                    reverse=query["order"] == "DESC", limit=limit + 1)
+                        lambda u: activated is None or u["activated"] == activated,
+                        after=_decode_cursor(query["cursor"]) if query.get("cursor") else None,
+                        reverse=query["order"] == "DESC", limit=limit + 1)
         page, has_more = users[:limit], len(users) > limit
         return {"data": [_present(u, caller.version) for u in page], "has_more": has_more,
                 "next_cursor": _encode_cursor(_sort_key(page[-1])) if has_more else None}
