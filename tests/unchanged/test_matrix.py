@@ -1,13 +1,17 @@
 """The proof of issue 14: real client code for each vendor, unchanged but for its environment, through
 each way in. 1. a base URL with /ns/{name} in front; 2. the vendor's own hostname resolved to the
 sandbox's TLS port inside the client process (resolver/sitecustomize.py), our CA the only trust root,
-the namespace given by a credential minted in it; 3. HTTPS_PROXY with the namespace as the proxy URL's
-user, and our CA. Each cell checks the vendor's answers and the journal of the namespace it landed in."""
+the namespace given by a credential minted or registered in it; 3. HTTPS_PROXY with the namespace as
+the proxy URL's user, and our CA. Each cell checks the vendor's answers and the journal of the namespace
+it landed in, and the Host each request carried (which way it took)."""
 
 import re
+import uuid
 
 import certifi
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from ..vendors.hipp.expected import EXAMPLE_ORG, listed
 from ..vendors.welkin.conftest import LEGACY_CLIENT
@@ -22,8 +26,10 @@ HIPP_ID = re.compile(r"^usr_\d{13}_[a-z0-9]{9}$")
 @pytest.mark.parametrize("way", WAYS)
 def test_hipp_with_requests(server, ca_file, way, namespace, tmp_path):
     base, env = way_env(server, ca_file, way, "hipp", namespace)
-    # Hipp's documented example key, or (hostname: no path, no proxy user) a key minted in the namespace
-    key = mint(server, namespace, vendor="hipp")["apiKey"] if way == "hostname" else "your-api-key"
+    key = "your-api-key"  # Hipp's documented example key
+    if way == "hostname":  # no path, no proxy user: the key the app already has, registered in the namespace
+        key = f"hipp-key-from-the-apps-dotenv-{namespace}"
+        assert mint(server, namespace, vendor="hipp", apiKey=key)["apiKey"] == key
     env |= {"HIPP_API_KEY": key} | ({"HIPP_API_URL": f"{base}/api"} if base else {})
     seen = run_app("hipp_app.py", env, tmp_path)
 
@@ -67,14 +73,25 @@ def expected_hosts(server, way, *vendor_hosts):
     return {f"127.0.0.1:{server.port}"} if way == "base_url" else set(vendor_hosts)
 
 
+def own_key_pair():
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    return pem.decode()
+
+
 @pytest.mark.parametrize("way", WAYS)
 def test_nabla_with_pyjwt_and_httpx(server, ca_file, way, namespace, tmp_path):
     base, env = way_env(server, ca_file, way, "nabla", namespace)
-    client = (
-        mint(server, namespace, vendor="nabla")
-        if way == "hostname"
-        else next(c for c in fixture_credentials(server, "nabla") if c["name"].startswith("Example Health"))
-    )
+    client = next(c for c in fixture_credentials(server, "nabla") if c["name"].startswith("Example Health"))
+    if way == "hostname":
+        # as Nabla's sample backend does: its own key pair, the public half registered for its client id
+        client = {"clientId": str(uuid.uuid4()), "privateKey": own_key_pair()}
+        public = serialization.load_pem_private_key(client["privateKey"].encode(), None).public_key()
+        pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        entry = mint(server, namespace, vendor="nabla", clientId=client["clientId"], publicKey=pem.decode())
+        assert (entry["clientId"], entry["privateKey"]) == (client["clientId"], None)
     env |= {"NABLA_CLIENT_ID": client["clientId"], "NABLA_PRIVATE_KEY": client["privateKey"]}
     env |= {"NABLA_API_URL": base} if base else {}
     seen = run_app("nabla_app.py", env, tmp_path)
@@ -118,6 +135,10 @@ def test_zus_with_authlib_and_fhirpy(server, ca_file, way, namespace, tmp_path):
 
     assert seen["token"]["token_type"] == "Bearer" and seen["token"]["expires_in"] == 3600
     assert set(seen["token"]["scope"].split()) >= {"fhir:read", "fhir:write"}
+    origin = base or "https://api.sandbox.zusapi.com"
+    status, users = seen["users"]
+    assert status == 200 and len(users["data"]) == 1 and users["data"][0]["type"] == "auth/users"
+    assert users["links"]["self"].startswith(f"{origin}/auth/users?"), "JSON:API links keep the client's URL"
     created = seen["created"]
     assert UUID4.match(created["id"]) and created["meta"]["versionId"] == "1"
     assert (created["name"], created["identifier"]) == (
@@ -134,6 +155,7 @@ def test_zus_with_authlib_and_fhirpy(server, ca_file, way, namespace, tmp_path):
     practitioner = f"/zus/fhir/Practitioner/{created['id']}"
     assert journal(server, namespace) == [
         ("POST", "/zus/oauth/token", 200),
+        ("GET", "/zus/auth/users", 200),
         ("POST", "/zus/fhir/Practitioner", 201),
         ("GET", practitioner, 200),
         ("GET", "/zus/fhir/Practitioner", 200),
@@ -145,7 +167,6 @@ def test_zus_with_authlib_and_fhirpy(server, ca_file, way, namespace, tmp_path):
     location = next(r for r in journaled(server, namespace) if r["status"] == 201)["responseHeaders"][
         "Location"
     ]
-    origin = base or "https://api.sandbox.zusapi.com"
     assert location == f"{origin}/fhir/Practitioner/{created['id']}/_history/1"
 
 
@@ -193,7 +214,7 @@ def test_the_hostname_way_trusts_our_ca_only_through_the_environment(server, ca_
     verification and the hostname check on, never quietly unverified."""
     _, env = way_env(server, ca_file, "hostname", "hipp", namespace)
     env |= {
-        "HIPP_API_KEY": mint(server, namespace, vendor="hipp")["apiKey"],
+        "HIPP_API_KEY": mint(server, namespace, vendor="hipp")["apiKey"],  # a fresh key
         "REQUESTS_CA_BUNDLE": certifi.where(),
         "SSL_CERT_FILE": certifi.where(),
     }
