@@ -23,8 +23,13 @@ ISO_MS = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 HIPP_ID = re.compile(r"^usr_\d{13}_[a-z0-9]{9}$")
 
 
-@pytest.mark.parametrize("way", WAYS)
-def test_hipp_with_requests(server, ca_file, way, namespace, tmp_path):
+def cells(default, *more):
+    """Every way in with the vendor's default host, then (way, another of its real hosts)."""
+    return pytest.mark.parametrize(("way", "host"), [(way, default) for way in WAYS] + list(more))
+
+
+@cells("app.hipp.health")
+def test_hipp_with_requests(server, ca_file, way, host, namespace, tmp_path):
     base, env = way_env(server, ca_file, way, "hipp", namespace)
     key = "your-api-key"  # Hipp's documented example key
     if way == "hostname":  # no path, no proxy user: the key the app already has, registered in the namespace
@@ -65,7 +70,7 @@ def test_hipp_with_requests(server, ca_file, way, namespace, tmp_path):
         ("GET", f"/hipp/api/v1/users/{user['publicId']}", 200),
         ("GET", "/hipp/api/v1/users", 200),
     ]
-    assert hosts(server, namespace) == expected_hosts(server, way, "app.hipp.health")
+    assert hosts(server, namespace) == expected_hosts(server, way, host)
 
 
 def expected_hosts(server, way, *vendor_hosts):
@@ -81,8 +86,8 @@ def own_key_pair():
     return pem.decode()
 
 
-@pytest.mark.parametrize("way", WAYS)
-def test_nabla_with_pyjwt_and_httpx(server, ca_file, way, namespace, tmp_path):
+@cells("us.api.nabla.com", ("hostname", "eu.api.nabla.com"))
+def test_nabla_with_pyjwt_and_httpx(server, ca_file, way, host, namespace, tmp_path):
     base, env = way_env(server, ca_file, way, "nabla", namespace)
     client = next(c for c in fixture_credentials(server, "nabla") if c["name"].startswith("Example Health"))
     if way == "hostname":
@@ -94,6 +99,7 @@ def test_nabla_with_pyjwt_and_httpx(server, ca_file, way, namespace, tmp_path):
         assert (entry["clientId"], entry["privateKey"]) == (client["clientId"], None)
     env |= {"NABLA_CLIENT_ID": client["clientId"], "NABLA_PRIVATE_KEY": client["privateKey"]}
     env |= {"NABLA_API_URL": base} if base else {}
+    env |= {"NABLA_API_URL": f"https://{host}"} if host != "us.api.nabla.com" else {}  # the EU region
     seen = run_app("nabla_app.py", env, tmp_path)
 
     # the assertion's aud is the token URL the app is configured with: ours under /ns/, or Nabla's own
@@ -121,12 +127,20 @@ def test_nabla_with_pyjwt_and_httpx(server, ca_file, way, namespace, tmp_path):
         ("POST", f"{core}/jwt/authenticate/{user['id']}", 200),
         ("GET", f"{core}/users/{user['id']}", 200),
     ]
-    assert hosts(server, namespace) == expected_hosts(server, way, "us.api.nabla.com")
+    assert hosts(server, namespace) == expected_hosts(server, way, host)
 
 
-@pytest.mark.parametrize("way", WAYS)
-def test_zus_with_authlib_and_fhirpy(server, ca_file, way, namespace, tmp_path):
+@cells("api.sandbox.zusapi.com", ("proxy", "api.zusapi.com"))
+def test_zus_with_authlib_and_fhirpy(server, ca_file, way, host, namespace, tmp_path):
     base, env = way_env(server, ca_file, way, "zus", namespace)
+    auth_host = "zus-sandbox.us.auth0.com"
+    if host == "api.zusapi.com":  # production: a setting of this namespace, the app's URLs in its env
+        auth_host = "auth.zusapi.com"
+        status, _, body = server.request(
+            "PATCH", f"/ns/{namespace}/_sandbox/settings", {"zus_environment": "production"}
+        )
+        assert status == 200, body
+        env |= {"ZUS_API_URL": f"https://{host}", "ZUS_AUTH_URL": f"https://{auth_host}"}
     client = mint(server, namespace, vendor="zus", kind="app-client") if way == "hostname" else ACME_BACKEND
     env |= {"ZUS_CLIENT_ID": client["clientId"], "ZUS_CLIENT_SECRET": client["clientSecret"]}
     # one base URL for both: the app derives its token audience from it, as real code does
@@ -135,7 +149,7 @@ def test_zus_with_authlib_and_fhirpy(server, ca_file, way, namespace, tmp_path):
 
     assert seen["token"]["token_type"] == "Bearer" and seen["token"]["expires_in"] == 3600
     assert set(seen["token"]["scope"].split()) >= {"fhir:read", "fhir:write"}
-    origin = base or "https://api.sandbox.zusapi.com"
+    origin = base or f"https://{host}"
     status, users = seen["users"]
     assert status == 200 and len(users["data"]) == 1 and users["data"][0]["type"] == "auth/users"
     assert users["links"]["self"].startswith(f"{origin}/auth/users?"), "JSON:API links keep the client's URL"
@@ -160,9 +174,7 @@ def test_zus_with_authlib_and_fhirpy(server, ca_file, way, namespace, tmp_path):
         ("GET", practitioner, 200),
         ("GET", "/zus/fhir/Practitioner", 200),
     ]
-    assert hosts(server, namespace) == expected_hosts(
-        server, way, "zus-sandbox.us.auth0.com", "api.sandbox.zusapi.com"
-    )
+    assert hosts(server, namespace) == expected_hosts(server, way, auth_host, host)
     # the Location we built is the URL the client used, /ns/ prefix included
     location = next(r for r in journaled(server, namespace) if r["status"] == 201)["responseHeaders"][
         "Location"
@@ -170,8 +182,8 @@ def test_zus_with_authlib_and_fhirpy(server, ca_file, way, namespace, tmp_path):
     assert location == f"{origin}/fhir/Practitioner/{created['id']}/_history/1"
 
 
-@pytest.mark.parametrize("way", WAYS)
-def test_welkin_with_its_published_client(server, ca_file, way, namespace, tmp_path):
+@cells("api.live.welkincloud.io", ("hostname", "api.welkinhealth.com"))
+def test_welkin_with_its_published_client(server, ca_file, way, host, namespace, tmp_path):
     base, env = way_env(server, ca_file, way, "welkin", namespace)
     client = (
         mint(server, namespace, vendor="welkin", tenant="gh", instances=["stage"])
@@ -185,9 +197,10 @@ def test_welkin_with_its_published_client(server, ca_file, way, namespace, tmp_p
         "WELKIN_SECRET": client["secret"],
     }
     env |= {"WELKIN_HOST": f"{base}/gh/"} if base else {}
+    env |= {"WELKIN_HOST": f"https://{host}/gh/"} if host != "api.live.welkincloud.io" else {}
     seen = run_app("welkin_app.py", env, tmp_path)
 
-    assert seen["host"] == (f"{base}/gh/" if base else "https://api.live.welkincloud.io/gh/")
+    assert seen["host"] == (f"{base}/gh/" if base else f"https://{host}/gh/")
     user = seen["created"]
     assert UUID4.match(user["id"]) and ISO_MS.match(user["createdAt"])
     assert (user["username"], user["email"], user["userState"], user["enabled"]) == (
@@ -206,7 +219,7 @@ def test_welkin_with_its_published_client(server, ca_file, way, namespace, tmp_p
         ("GET", f"{admin}/users/{user['id']}", 200),
         ("GET", f"{admin}/users", 200),
     ]
-    assert hosts(server, namespace) == expected_hosts(server, way, "api.live.welkincloud.io")
+    assert hosts(server, namespace) == expected_hosts(server, way, host)
 
 
 def test_the_hostname_way_trusts_our_ca_only_through_the_environment(server, ca_file, namespace, tmp_path):
