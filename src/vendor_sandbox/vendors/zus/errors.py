@@ -13,19 +13,27 @@ JSONAPI_TYPE = "application/vnd.api+json"
 FHIR_TYPE = "application/fhir+json"
 
 
-class ZusError(VendorError):
-    """An Auth Service error: one JSON:API error object per problem."""
+class _Worded(VendorError):
+    """Base of Zus's three error families: the text is the one given, or `message` filled in from the
+    keyword arguments, so each subclass states its wording once as a template."""
 
     status = 400
     message = "Bad Request"
 
     def __init__(self, message=None, **context):
-        super().__init__(message or self.message.format(**context))
-        self.detail = message or self.message.format(**context)
+        self.text = message or self.message.format(**context)
+        super().__init__(self.text)
+
+
+class ZusError(_Worded):
+    """An Auth Service error: one JSON:API error object per problem."""
+
+    def __init__(self, message=None, **context):
+        super().__init__(message, **context)
         self.source = None
 
     def objects(self):
-        return [error_object(self.status, self.detail, self.source)]
+        return [error_object(self.status, self.text, self.source)]
 
 
 class ValidationFailed(ZusError):
@@ -117,19 +125,13 @@ class EmailTaken(ZusError):
     message = "a user with email {email} already exists"
 
 
-class FhirError(VendorError):
+class FhirError(_Worded):
     """A FHIR error: an OperationOutcome with one issue."""
 
-    status = 400
     code = "processing"
-    message = "Bad Request"
-
-    def __init__(self, message=None, **context):
-        super().__init__(message or self.message.format(**context))
-        self.diagnostics = message or self.message.format(**context)
 
     def issues(self):
-        return [issue(self.code, self.diagnostics)]
+        return [issue(self.code, self.text)]
 
 
 class FhirInvalid(FhirError):
@@ -203,16 +205,10 @@ class FhirNotAcceptable(FhirError):
     message = "This server serves FHIR JSON only (application/fhir+json), not {wanted}"
 
 
-class OAuthError(VendorError):
+class OAuthError(_Worded):
     """Auth0's token endpoint error: {"error": code, "error_description": text}."""
 
-    status = 400
     error = "invalid_request"
-    message = "Bad Request"
-
-    def __init__(self, message=None, **context):
-        super().__init__(message or self.message.format(**context))
-        self.description = message or self.message.format(**context)
 
 
 class MissingParameter(OAuthError):
@@ -301,12 +297,8 @@ def render_error(error):
 
 
 def _describe(error):
-    if isinstance(error, ZusError):
-        return error.status, error.detail, {}
-    if isinstance(error, FhirError):
-        return error.status, error.diagnostics, {}
-    if isinstance(error, OAuthError):
-        return error.status, error.description, {}
+    if isinstance(error, _Worded):
+        return error.status, error.text, {}
     status, message, headers = describe(error)
     if not isinstance(error, SandboxError):
         message = HTTPStatus(status).phrase
