@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ... import strictjson
-from ...ids import iso_millis
 from ...bindings import CredentialTaken, InvalidCredential, check_fields, text
+from ...ids import iso_millis
 from ...settings import per_organization
 from . import keys, tokens, versions
 from .errors import (
