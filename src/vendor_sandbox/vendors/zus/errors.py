@@ -147,6 +147,16 @@ class FhirInvalid(FhirError):
         return [issue(self.code, text, expression) for text, expression in self.problems]
 
 
+class FhirUnparsable(FhirError):
+    message = "Failed to parse request body as JSON resource"
+
+
+class FhirNoResourceType(FhirInvalid):
+    def __init__(self, resource_type):
+        element = f"{resource_type}.resourceType"
+        super().__init__([(f"{element}: Missing required element", element)])
+
+
 class FhirWrongType(FhirError):
     code = "invalid"
     message = 'Incorrect resource type found, expected "Practitioner" but found "{found}"'

@@ -10,7 +10,7 @@ from ...store import get_backend
 from ...urls import client_url
 from . import fhir_bundle, fhir_http, fhir_search, fhir_validation
 from .auth import authenticate, requires
-from .errors import FHIR_TYPE, FhirError, FhirInvalid, FhirWrongType
+from .errors import FHIR_TYPE, FhirUnparsable
 from .fhir_capability import capability_statement
 from .fhir_schemas import (
     BundleSchema,
@@ -43,14 +43,8 @@ fhir_blp.after_request(fhir_http.typed)
 def _body():
     """The request's Practitioner, validated as R4 by the FHIR model libraries."""
     fhir_http.check_content_type()
-    body = _json_body(request, FhirError("Failed to parse request body as JSON resource"))
-    if not isinstance(body, dict) or "resourceType" not in body:
-        raise FhirInvalid([("Practitioner.resourceType: Missing required element", "Practitioner.resourceType")])
-    if body["resourceType"] != "Practitioner":
-        raise FhirWrongType(found=body["resourceType"])
-    problems = fhir_validation.problems("Practitioner", body)
-    if problems:
-        raise FhirInvalid(problems)
+    body = _json_body(request, FhirUnparsable())
+    fhir_validation.check("Practitioner", body)
     return body
 
 
