@@ -22,6 +22,7 @@ from .errors import (
     INVALID_CURSOR,
     INVALID_REFRESH,
     INVALID_UUID,
+    JTI_REUSED,
     UNKNOWN_CLIENT,
     UNKNOWN_VERSION,
     BadRequest,
@@ -141,7 +142,7 @@ class NablaBackend:
         # a fresh owner per use: a second claim of the same jti by the same client fails
         once = self._source.uuid4()
         if jti is not None and not self._assertions.claim("jti", f"{client['clientId']}|{jti}", once):
-            raise InvalidGrant("The client assertion's jti was already used.")
+            raise InvalidGrant(JTI_REUSED)
         token = tokens.mint(self._secret(), "server_access", client["clientId"], now, tokens.SERVER_TOKEN_TTL,
                             self._source.uuid4(), org=client["organization"])
         return {"access_token": token, "expires_in": tokens.SERVER_TOKEN_TTL}
