@@ -215,6 +215,12 @@ class FhirNotAcceptable(FhirError):
     message = "This server serves FHIR JSON only (application/fhir+json), not {wanted}"
 
 
+class FhirUnsupportedMediaType(FhirError):
+    status = 415
+    code = "not-supported"
+    message = "This server reads FHIR JSON only (application/fhir+json), not {found}"
+
+
 class OAuthError(_Worded):
     """Auth0's token endpoint error: {"error": code, "error_description": text}."""
 
