@@ -283,6 +283,20 @@ def issue(code, diagnostics, expression=None):
     return obj
 
 
+# the texts of the informational OperationOutcomes (Prefer: return=OperationOutcome, DELETE): HAPI's,
+# but for a repeated delete, whose text is ours
+CREATED_TEXT = "Successfully created resource"
+UPDATED_TEXT = "Successfully updated resource"
+DELETED_TEXT = "Successfully deleted 1 resource(s)"
+NOT_DELETED_TEXT = "Not deleted: the resource was already deleted"
+
+
+def informational(text):
+    """An OperationOutcome that reports success: one `information` issue."""
+    return {"resourceType": "OperationOutcome",
+            "issue": [{"severity": "information", "code": "informational", "diagnostics": text}]}
+
+
 FHIR_CODES = {401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported", 413: "too-costly",
               500: "exception"}
 FHIR_PREFIX = "/zus/fhir"
