@@ -283,8 +283,8 @@ def issue(code, diagnostics, expression=None):
     return obj
 
 
-# the texts of the informational OperationOutcomes (Prefer: return=OperationOutcome, DELETE): HAPI's,
-# but for a repeated delete, whose text is ours
+# the texts of the informational OperationOutcomes (Prefer: return=OperationOutcome, DELETE); the
+# first three are HAPI's, as docs/fidelity.md records
 CREATED_TEXT = "Successfully created resource"
 UPDATED_TEXT = "Successfully updated resource"
 DELETED_TEXT = "Successfully deleted 1 resource(s)"
