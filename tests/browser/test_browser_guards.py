@@ -10,12 +10,11 @@ every request reaches the sandbox: the refusals asserted are the sandbox's, not 
 """
 
 import json
-import os
 
 import pytest
 
-from ..live import LiveServer, console_script
-from .test_dashboard_browser import ADA, CHROMIUM_ARGS, HIPP_KEY, unavailable
+from .chromium import CHROMIUM_ARGS, launch, serve_without_admin_token
+from .test_dashboard_browser import ADA, HIPP_KEY
 
 EVIL = "http://evil.test:8000"
 GUARD_ARGS = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.test 127.0.0.1, MAP rebind.test 127.0.0.1",
@@ -26,26 +25,12 @@ GUARD_ARGS = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.test 127.0.0.1, MA
 @pytest.fixture(scope="module")
 def guarded_browser():
     """Debian's chromium, launched as test_dashboard_browser.py does, with the resolver rules."""
-    path = os.environ.get("SANDBOX_CHROMIUM") or "/usr/bin/chromium"
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        unavailable(f"no Chromium executable at {path}: apt-get install chromium, or set SANDBOX_CHROMIUM")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is missing: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=GUARD_ARGS)
-        yield browser
-        browser.close()
+    yield from launch(GUARD_ARGS)
 
 
 @pytest.fixture(scope="module")
 def server():
-    live = LiveServer([*console_script(), "serve", "--threads", "4"], env={"SANDBOX_ADMIN_TOKEN": ""})
-    try:
-        yield live.wait_ready()
-    finally:
-        live.stop()
+    yield from serve_without_admin_token()
 
 
 @pytest.fixture

@@ -1,54 +1,28 @@
 """The dashboard in a real headless Chromium, over real HTTP from a real `vendor-sandbox serve`.
 
-The browser is Debian's chromium ($SANDBOX_CHROMIUM, else /usr/bin/chromium) driven by Playwright
-with its executable path set: Playwright's own browser download is never used. Without a browser the
-test skips, unless SANDBOX_REQUIRE_BROWSER is set (as .ci/run does), when it fails instead.
+The browser is Debian's chromium, started as chromium.py says (skipped without one).
 The screenshot lands in test-artifacts/dashboard.png at the repository root.
 """
 
-import os
 from pathlib import Path
 
 import pytest
 
-from ..live import LiveServer, console_script
+from .chromium import CHROMIUM_ARGS, launch, serve_without_admin_token
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 HIPP_KEY = {"Authorization": "Bearer your-api-key"}
 ADA = {"firstName": "Ada", "lastName": "Lovelace", "email": "ada.lovelace@example.com", "role": "CLINICIAN"}
 
 
-def unavailable(reason):
-    if os.environ.get("SANDBOX_REQUIRE_BROWSER"):
-        pytest.fail(f"{reason}, and SANDBOX_REQUIRE_BROWSER is set", pytrace=False)
-    pytest.skip(f"{reason} (set SANDBOX_REQUIRE_BROWSER to make this a failure)")
-
-
 @pytest.fixture(scope="module")
 def browser():
-    path = os.environ.get("SANDBOX_CHROMIUM") or "/usr/bin/chromium"
-    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
-        unavailable(f"no Chromium executable at {path}: apt-get install chromium, or set SANDBOX_CHROMIUM")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("the playwright package is missing: pip install -e '.[test]'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    yield from launch(CHROMIUM_ARGS)
 
 
 @pytest.fixture(scope="module")
 def server():
-    # an admin token from the developer's shell would guard the page: this server has none
-    live = LiveServer([*console_script(), "serve", "--threads", "4"], env={"SANDBOX_ADMIN_TOKEN": ""})
-    try:
-        yield live.wait_ready()
-    finally:
-        live.stop()
+    yield from serve_without_admin_token()
 
 
 def test_the_dashboard_shows_a_user_created_through_the_hipp_api(browser, server):

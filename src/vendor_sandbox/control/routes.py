@@ -9,7 +9,8 @@ from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import parse_instant
 from ..store import describe_store, get_store, namespace_name
-from . import browser_guard, credentials as minting, dashboard, docs
+from . import browser_guard, dashboard, docs
+from . import credentials as minting
 from .state import export_state, import_state, parse, stream
 
 blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox", template_folder="templates")

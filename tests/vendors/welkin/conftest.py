@@ -12,6 +12,17 @@ ATTRIBUTES_ONLY = {"apiClient": "QXRBZKCNWLTA", "secret": "welkin-test-attribute
 LEGACY_CLIENT = {"apiClient": "VBOPNRYRWJIP", "secret": "+}B{KGTG6#zG%P;tQm0C"}
 # the docs' example user: the docs write its id as the placeholder `user-uuid`; ours is a real UUID
 DOCS_USER = "4c7e2a91-3b5d-4f68-8e1a-9d0c6b2f7e35"
+JOHN = "20eb246e-8099-4c7c-854c-5e0f9a366ddb"  # the legacy docs' johndoe
+# the legacy docs' user record (create, read, PATCH and PUT all show it)
+DOCS_USER_RECORD = {
+    "username": "johndoe",
+    "email": "j.doe@email.com",
+    "phone": "+15552009845",
+    "timezone": "America/Los_Angeles",
+    "firstName": "John",
+    "lastName": "Doe",
+    "credentials": "MD",
+}
 NOW = "2025-01-15T10:30:00.000Z"
 DOCS = (Path(__file__).parent / "welkin-users.md").read_text(encoding="utf-8")
 HEADERS = {
@@ -113,6 +124,12 @@ def welkin(client):
 def welkin_as(client):
     """welkin_as(READ_ONLY, instance="live"): a WelkinCaller with another fixture client."""
     return lambda credentials=DOCS_CLIENT, **kwargs: WelkinCaller(client, credentials, **kwargs)
+
+
+@pytest.fixture
+def gh(welkin_as):
+    """The legacy docs' caller: tenant `gh`, instance sb-demo, with the legacy API client."""
+    return welkin_as(LEGACY_CLIENT, tenant="gh", instance="sb-demo")
 
 
 NOT_PROVISIONED_MSG = "can only be changed while the user is PROVISIONED"

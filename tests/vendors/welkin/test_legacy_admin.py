@@ -1,33 +1,14 @@
 """The legacy admin aliases (/{tenant}/admin/...) act on the same state as the new paths."""
 
-import pytest
 
-from .conftest import LEGACY_CLIENT, NOW, USER_NOT_FOUND, invalid
-
-JOHN = "20eb246e-8099-4c7c-854c-5e0f9a366ddb"
-
-
-@pytest.fixture
-def gh(welkin_as):
-    return welkin_as(LEGACY_CLIENT, tenant="gh", instance="sb-demo")
+from .conftest import DOCS_USER_RECORD, JOHN, NOW, USER_NOT_FOUND, invalid
 
 
 def test_legacy_docs_read_example_by_username(gh):
     response = gh.admin("GET", "users/johndoe")
     assert response.status_code == 200
     user = response.get_json()
-    # the legacy docs' record: username, email, phone, timezone, names, credentials
-    assert {
-        k: user[k] for k in ("username", "email", "phone", "timezone", "firstName", "lastName", "credentials")
-    } == {
-        "username": "johndoe",
-        "email": "j.doe@email.com",
-        "phone": "+15552009845",
-        "timezone": "America/Los_Angeles",
-        "firstName": "John",
-        "lastName": "Doe",
-        "credentials": "MD",
-    }
+    assert {k: user[k] for k in DOCS_USER_RECORD} == DOCS_USER_RECORD
 
 
 def test_read_by_id_with_type_id_and_unknown_is_the_recorded_404(gh):

@@ -5,25 +5,9 @@ import json
 
 import pytest
 
-from .conftest import DOCS_CLIENT, HEADERS, LEGACY_CLIENT, NOW, USER_NOT_FOUND, invalid
+from .conftest import DOCS_CLIENT, DOCS_USER_RECORD, HEADERS, JOHN, NOW, USER_NOT_FOUND, invalid
 
-JOHN = "20eb246e-8099-4c7c-854c-5e0f9a366ddb"
 FOO = "658f3b36-a12a-4bce-aad6-1e4930948b7d"  # the user of the recorded DELETE
-# the legacy docs' user record (create, read, PATCH and PUT all show it)
-DOCS_USER_RECORD = {
-    "username": "johndoe",
-    "email": "j.doe@email.com",
-    "phone": "+15552009845",
-    "timezone": "America/Los_Angeles",
-    "firstName": "John",
-    "lastName": "Doe",
-    "credentials": "MD",
-}
-
-
-@pytest.fixture
-def gh(welkin_as):
-    return welkin_as(LEGACY_CLIENT, tenant="gh", instance="sb-demo")
 
 
 def test_user_permissions_get_is_the_docs_response(gh):

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from vendor_sandbox import create_app
 
 from ...conftest import FROZEN_AT
+from ...live import LiveServer, console_script
 from .jsonapi_rules import check_response
 
 ACME = "5b0d6c1e-8a2f-4c7e-9f31-2e4a6b8c0d11"
@@ -161,3 +162,20 @@ def zus_as(client):
 def zus(zus_as):
     """A ZusCaller holding Ada Admin's token (Builder Admin of Acme Health)."""
     return zus_as("Ada Admin")
+
+
+@pytest.fixture(scope="module")
+def server():
+    """A live `vendor-sandbox serve`, one per module: for the client libraries that need real sockets."""
+    live = LiveServer([*console_script(), "serve", "--threads", "2"]).wait_ready()
+    yield live
+    live.stop()
+
+
+def backend_token(server, namespace):
+    """An access token for Acme's backend client, in `namespace`, from the live server."""
+    status, _, granted = server.request("POST", "/zus/oauth/token", {
+        "grant_type": "client_credentials", "audience": AUDIENCE, "client_id": ACME_BACKEND["clientId"],
+        "client_secret": ACME_BACKEND["clientSecret"]}, headers={"X-Sandbox-Namespace": namespace})
+    assert status == 200, granted
+    return granted["access_token"]

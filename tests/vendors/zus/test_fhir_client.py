@@ -6,28 +6,17 @@ import pytest
 from fhirpy import SyncFHIRClient
 from fhirpy.base.exceptions import MultipleResourcesFound, OperationOutcome, ResourceNotFound
 
-from ...live import LiveServer, console_script
-from .conftest import ACME_BACKEND, AUDIENCE, CARLA_PRACTITIONER
+from .conftest import CARLA_PRACTITIONER, backend_token
 from .fhir_r4 import r4
 
 NPI = "http://hl7.org/fhir/sid/us-npi"
 
 
-@pytest.fixture(scope="module")
-def server():
-    live = LiveServer([*console_script(), "serve", "--threads", "2"]).wait_ready()
-    yield live
-    live.stop()
-
-
 @pytest.fixture
 def fhir(server, request):
     namespace = f"fhirpy-{request.node.name}"
-    status, _, granted = server.request("POST", "/zus/oauth/token", {
-        "grant_type": "client_credentials", "audience": AUDIENCE, "client_id": ACME_BACKEND["clientId"],
-        "client_secret": ACME_BACKEND["clientSecret"]}, headers={"X-Sandbox-Namespace": namespace})
-    assert status == 200
-    return SyncFHIRClient(f"{server.url}/zus/fhir", authorization=f"Bearer {granted['access_token']}",
+    access_token = backend_token(server, namespace)
+    return SyncFHIRClient(f"{server.url}/zus/fhir", authorization=f"Bearer {access_token}",
                           extra_headers={"X-Sandbox-Namespace": namespace})
 
 

@@ -9,26 +9,15 @@ from fhirclient.models.bundle import Bundle
 from fhirclient.models.practitioner import Practitioner
 from fhirclient.server import FHIRNotFoundException
 
-from ...live import LiveServer, console_script
-from .conftest import ACME_BACKEND, AUDIENCE
-
-
-@pytest.fixture(scope="module")
-def server():
-    live = LiveServer([*console_script(), "serve", "--threads", "2"]).wait_ready()
-    yield live
-    live.stop()
+from .conftest import backend_token
 
 
 @pytest.fixture
 def smart(server, request):
     namespace = f"fhirclient-{request.node.name}"
-    status, _, granted = server.request("POST", "/zus/oauth/token", {
-        "grant_type": "client_credentials", "audience": AUDIENCE, "client_id": ACME_BACKEND["clientId"],
-        "client_secret": ACME_BACKEND["clientSecret"]}, headers={"X-Sandbox-Namespace": namespace})
-    assert status == 200
+    access_token = backend_token(server, namespace)
     fhir = client.FHIRClient(settings={"app_id": "sandbox-tests", "api_base": f"{server.url}/zus/fhir/"})
-    fhir.server.session.headers.update({"Authorization": f"Bearer {granted['access_token']}",
+    fhir.server.session.headers.update({"Authorization": f"Bearer {access_token}",
                                         "X-Sandbox-Namespace": namespace})
     return fhir
 

@@ -15,9 +15,9 @@ from jsonapi_client.filter import Filter, Inclusion
 from oauthlib.oauth2 import BackendApplicationClient
 from requests_oauthlib import OAuth2Session as RequestsOAuthSession
 
-from ...live import LiveServer, console_script
 from .conftest import ACME_BACKEND, AUDIENCE, ROLES, is_auth_service
 from .jsonapi_rules import check_response
+
 
 # what jsonapi-client needs to build documents of our types: the attribute names, and which members
 # are relationships to what
@@ -35,13 +35,6 @@ MODELS = {
     "auth/app-clients": model(("type", "name", "userType", "clientId", "clientSecret", *STAMPS),
                               auth__roles="auth/roles"),
 }
-
-
-@pytest.fixture(scope="module")
-def server():
-    live = LiveServer([*console_script(), "serve", "--threads", "2"]).wait_ready()
-    yield live
-    live.stop()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import re
 from marshmallow import fields
 
 from ...api import Schema
-
 from .errors import INVALID_SORT, VALID_EMAIL_REQUIRED
 from .zod import ZodArray, ZodBoolean, ZodCoercedInt, ZodEnum, ZodObject, ZodString
 

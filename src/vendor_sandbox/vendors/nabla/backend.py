@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from ... import strictjson
+from ...bindings import CredentialTaken, InvalidCredential, check_fields, text
 from ...collection import ordered
 from ...ids import iso_millis
-from ...bindings import CredentialTaken, InvalidCredential, check_fields, text
 from ...settings import per_organization
 from . import keys, tokens, versions
 from .errors import (
@@ -23,6 +23,7 @@ from .errors import (
     INVALID_CURSOR,
     INVALID_REFRESH,
     INVALID_UUID,
+    JTI_REUSED,
     UNKNOWN_CLIENT,
     UNKNOWN_VERSION,
     BadRequest,
@@ -142,7 +143,7 @@ class NablaBackend:
         # a fresh owner per use: a second claim of the same jti by the same client fails
         once = self._source.uuid4()
         if jti is not None and not self._assertions.claim("jti", f"{client['clientId']}|{jti}", once):
-            raise InvalidGrant("The client assertion's jti was already used.")
+            raise InvalidGrant(JTI_REUSED)
         token = tokens.mint(self._secret(), "server_access", client["clientId"], now, tokens.SERVER_TOKEN_TTL,
                             self._source.uuid4(), org=client["organization"])
         return {"access_token": token, "expires_in": tokens.SERVER_TOKEN_TTL}

@@ -128,6 +128,18 @@ GRANT_TYPE = "This endpoint only supports the 'client_credentials' value."
 ASSERTION_TYPE = ("This endpoint only supports the 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer' "
                   "value.")
 UNKNOWN_CLIENT = "Unknown OAuth client: the client assertion's iss must be the OAuth client's UUID."
+# the client assertion's failures at /oauth/token (tokens.py, keys.py, backend.py)
+UNDECODABLE_ASSERTION = "Unable to decode the client assertion."
+NOT_RS256 = "The client assertion must be signed with RS256."
+ISS_NOT_SUB = "The client assertion's iss and sub must both be the OAuth client's UUID."
+BAD_SIGNATURE = "The client assertion's signature does not match the OAuth client's key."
+KEY_NOT_IN_JWKS = "Unable to find the client assertion's key in the OAuth client's JWKS."
+WRONG_AUDIENCE = "The client assertion's aud must be the full URL of the token endpoint."
+EXP_PAST = "The client assertion's exp is missing or in the past (check your clock)."
+EXP_TOO_FAR = "The client assertion's exp is more than 5 minutes in the future (check your clock)."
+IAT_OUT_OF_WINDOW = ("The client assertion's iat is in the future or more than 5 minutes before exp "
+                     "(check your clock).")
+JTI_REUSED = "The client assertion's jti was already used."
 
 # Failures that are not Nabla's own documented errors: the HTTP status is the code.
 GENERIC = {

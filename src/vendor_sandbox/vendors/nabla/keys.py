@@ -6,7 +6,7 @@ import ipaddress
 from urllib.parse import urlsplit
 
 from ...bindings import InvalidCredential
-from .errors import InvalidClient
+from .errors import KEY_NOT_IN_JWKS, InvalidClient
 
 JWKS_TIMEOUT = 5  # seconds; the JWKS is served on this machine
 
@@ -59,4 +59,4 @@ def jwks_key(url, assertion):
         return jwt.PyJWKClient(url, cache_jwk_set=False, timeout=JWKS_TIMEOUT) \
             .get_signing_key_from_jwt(assertion).key
     except jwt.PyJWTError:  # unreachable, not a JWK Set, no such key
-        raise InvalidClient("Unable to find the client assertion's key in the OAuth client's JWKS.") from None
+        raise InvalidClient(KEY_NOT_IN_JWKS) from None

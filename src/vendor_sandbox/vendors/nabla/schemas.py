@@ -3,7 +3,6 @@
 from marshmallow import EXCLUDE, ValidationError, fields, validate
 
 from ...api import Schema
-
 from . import errors
 
 ROLES = ("ADMINISTRATOR", "PRACTITIONER")

@@ -2,7 +2,20 @@
 
 from datetime import UTC, datetime
 
-from .errors import InvalidClient, InvalidGrant, JwtExpired, Unauthorized
+from .errors import (
+    BAD_SIGNATURE,
+    EXP_PAST,
+    EXP_TOO_FAR,
+    IAT_OUT_OF_WINDOW,
+    ISS_NOT_SUB,
+    NOT_RS256,
+    UNDECODABLE_ASSERTION,
+    WRONG_AUDIENCE,
+    InvalidClient,
+    InvalidGrant,
+    JwtExpired,
+    Unauthorized,
+)
 
 ASSERTION_WINDOW = 300  # exp at most 5 minutes ahead; iat within 5 minutes of exp
 SERVER_TOKEN_TTL = 3600
@@ -10,7 +23,6 @@ USER_ACCESS_TTL = 300  # the User API's own words: "Access tokens have a short l
 USER_REFRESH_TTL = 30 * 24 * 3600
 ISSUER = "vendor-sandbox/nabla"
 # the claims PyJWT would check against the wall clock: we check them ourselves (verify_assertion)
-BAD_SIGNATURE = "The client assertion's signature does not match the OAuth client's key."
 _UNCHECKED = {"verify_exp": False, "verify_iat": False, "verify_nbf": False, "verify_aud": False,
               "verify_iss": False}
 
@@ -22,12 +34,12 @@ def client_of(assertion):
         header = jwt.get_unverified_header(assertion)
         claims = jwt.decode(assertion, options={"verify_signature": False, **_UNCHECKED})
     except jwt.InvalidTokenError:
-        raise InvalidClient("Unable to decode the client assertion.") from None
+        raise InvalidClient(UNDECODABLE_ASSERTION) from None
     if header.get("alg") != "RS256":
-        raise InvalidClient("The client assertion must be signed with RS256.")
+        raise InvalidClient(NOT_RS256)
     issuer = claims.get("iss")
     if not isinstance(issuer, str) or claims.get("sub") != issuer:
-        raise InvalidClient("The client assertion's iss and sub must both be the OAuth client's UUID.")
+        raise InvalidClient(ISS_NOT_SUB)
     return issuer
 
 
@@ -43,7 +55,7 @@ def verify_assertion(assertion, public_key, audiences, nows):
         raise InvalidClient(BAD_SIGNATURE) from None
     aud = claims.get("aud")
     if not any(a in audiences for a in ([aud] if isinstance(aud, str) else aud or [])):
-        raise InvalidGrant("The client assertion's aud must be the full URL of the token endpoint.")
+        raise InvalidGrant(WRONG_AUDIENCE)
     errors = [_timing_error(claims, now) for now in nows]
     if all(errors):
         raise errors[0]
@@ -54,13 +66,11 @@ def _timing_error(claims, now):
     now_s = int(now.timestamp())
     exp, iat = claims.get("exp"), claims.get("iat")
     if not _is_number(exp) or exp < now_s:
-        return InvalidGrant("The client assertion's exp is missing or in the past (check your clock).")
+        return InvalidGrant(EXP_PAST)
     if exp > now_s + ASSERTION_WINDOW:
-        return InvalidGrant("The client assertion's exp is more than 5 minutes in the future "
-                            "(check your clock).")
+        return InvalidGrant(EXP_TOO_FAR)
     if iat is not None and (not _is_number(iat) or iat > now_s or exp - iat > ASSERTION_WINDOW):
-        return InvalidGrant("The client assertion's iat is in the future or more than 5 minutes before exp "
-                            "(check your clock).")
+        return InvalidGrant(IAT_OUT_OF_WINDOW)
     return None
 
 

@@ -128,7 +128,16 @@ class ValidationFailed(WelkinError):
         return self.errors
 
 
+# the per-field messages of Welkin's VALIDATION_ERROR, in Hibernate Validator's wording where it has one
 MUST_NOT_BLANK = "must not be blank"
+MUST_NOT_BE_NULL = "must not be null"
+MUST_BE_STRING = "must be a string"
+MUST_BE_BOOLEAN = "must be a boolean"
+MUST_BE_ARRAY = "must be an array"
+MUST_BE_OBJECT = "must be an object"
+NOT_AN_EMAIL = "must be a well-formed email address"
+NOT_A_TIME_ZONE = "must be a valid IANA time zone"
+NOT_A_PERMISSION_TYPE = "must be one of SECURITY_ROLE, SECURITY_POLICY"
 BODY_MISSING = "Required request body is missing"
 BODY_UNREADABLE = "JSON parse error"
 NOT_PROVISIONED = "can only be changed while the user is PROVISIONED"

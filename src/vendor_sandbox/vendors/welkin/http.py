@@ -5,6 +5,7 @@ from ...api import VendorBlueprint, VendorParser
 from .errors import (
     BODY_MISSING,
     BODY_UNREADABLE,
+    MUST_BE_OBJECT,
     InvalidField,
     UnreadableBody,
     ValidationFailed,
@@ -43,7 +44,7 @@ def _flatten(messages, prefix=""):
     """("territories[0].name", first message) pairs, in the order the schema reported them."""
     for key, value in messages.items():
         if key == "_schema":
-            yield prefix, "must be an object"
+            yield prefix, MUST_BE_OBJECT
             continue
         path = f"{prefix}[{key}]" if isinstance(key, int) else (f"{prefix}.{key}" if prefix else key)
         if isinstance(value, dict):

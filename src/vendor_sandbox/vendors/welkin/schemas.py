@@ -6,11 +6,25 @@ import zoneinfo
 from marshmallow import EXCLUDE, ValidationError, fields, validate
 
 from ...api import Schema
-from .errors import MUST_NOT_BLANK
+from .errors import (
+    MUST_BE_ARRAY,
+    MUST_BE_BOOLEAN,
+    MUST_BE_OBJECT,
+    MUST_BE_STRING,
+    MUST_NOT_BE_NULL,
+    MUST_NOT_BLANK,
+    NOT_A_PERMISSION_TYPE,
+    NOT_A_TIME_ZONE,
+    NOT_AN_EMAIL,
+)
 
 E164 = r"^\+[1-9]\d{1,14}$"
 USER_STATES = ("ACTIVE", "INACTIVE", "PROVISIONED")
 PERMISSION_TYPES = ("SECURITY_ROLE", "SECURITY_POLICY")
+
+
+# a missing, null or non-array value where an array is required
+ARRAY_ERRORS = {"required": MUST_NOT_BE_NULL, "null": MUST_NOT_BE_NULL, "invalid": MUST_BE_ARRAY}
 
 
 def not_blank(value):
@@ -26,7 +40,7 @@ def timezones():
 
 def iana_timezone(value):
     if value not in timezones():
-        raise ValidationError("must be a valid IANA time zone")
+        raise ValidationError(NOT_A_TIME_ZONE)
 
 
 def text(required=False, nullable=None, validators=(), **kwargs):
@@ -36,14 +50,14 @@ def text(required=False, nullable=None, validators=(), **kwargs):
         required=required,
         allow_none=(not required) if nullable is None else nullable,
         validate=validators,
-        error_messages={"required": MUST_NOT_BLANK, "null": MUST_NOT_BLANK, "invalid": "must be a string"},
+        error_messages={"required": MUST_NOT_BLANK, "null": MUST_NOT_BLANK, "invalid": MUST_BE_STRING},
         **kwargs,
     )
 
 
 def flag(**kwargs):
     return fields.Boolean(
-        error_messages={"invalid": "must be a boolean", "null": "must not be null", "required": "must not be null"},
+        error_messages={"invalid": MUST_BE_BOOLEAN, "null": MUST_NOT_BE_NULL, "required": MUST_NOT_BE_NULL},
         **kwargs,
     )
 
@@ -52,11 +66,7 @@ def string_list(required=False, **kwargs):
     return fields.List(
         text(required=True),
         required=required,
-        error_messages={
-            "required": "must not be null",
-            "null": "must not be null",
-            "invalid": "must be an array",
-        },
+        error_messages=ARRAY_ERRORS,
         **kwargs,
     )
 
@@ -65,7 +75,7 @@ def email(required=False):
     return text(
         required=required,
         nullable=False,
-        validators=[validate.Email(error="must be a well-formed email address")],
+        validators=[validate.Email(error=NOT_AN_EMAIL)],
         metadata={"format": "email"},
     )
 
@@ -83,7 +93,7 @@ def timezone():
 
 
 def attributes():
-    return fields.Dict(keys=fields.String(), error_messages={"invalid": "must be an object"})
+    return fields.Dict(keys=fields.String(), error_messages={"invalid": MUST_BE_OBJECT})
 
 
 class WelkinSchema(Schema):
@@ -182,7 +192,7 @@ def region_assignments(schema):
     return fields.List(
         fields.Nested(schema),
         required=True,
-        error_messages={"required": "must not be null", "null": "must not be null", "invalid": "must be an array"},
+        error_messages=ARRAY_ERRORS,
     )
 
 
@@ -203,7 +213,7 @@ class PermissionAssignmentSchema(WelkinSchema):
     instanceName = text(required=True)
     type = text(
         required=True,
-        validators=[validate.OneOf(PERMISSION_TYPES, error="must be one of SECURITY_ROLE, SECURITY_POLICY")],
+        validators=[validate.OneOf(PERMISSION_TYPES, error=NOT_A_PERMISSION_TYPE)],
     )
     primaryRole = flag()
     effectiveDate = text(metadata={"format": "date-time"})
@@ -213,11 +223,7 @@ class LegacyPermissionsSchema(WelkinSchema):
     permissions = fields.List(
         fields.Nested(PermissionAssignmentSchema),
         required=True,
-        error_messages={
-            "required": "must not be null",
-            "null": "must not be null",
-            "invalid": "must be an array",
-        },
+        error_messages=ARRAY_ERRORS,
     )
 
 
@@ -235,7 +241,7 @@ class ApplicationAccessUpdateSchema(WelkinSchema):
     instanceAccesses = fields.List(
         fields.Nested(InstanceAccessAssignmentSchema),
         required=True,
-        error_messages={"required": "must not be null", "null": "must not be null", "invalid": "must be an array"},
+        error_messages=ARRAY_ERRORS,
     )
 
 

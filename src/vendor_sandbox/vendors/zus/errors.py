@@ -13,19 +13,27 @@ JSONAPI_TYPE = "application/vnd.api+json"
 FHIR_TYPE = "application/fhir+json"
 
 
-class ZusError(VendorError):
-    """An Auth Service error: one JSON:API error object per problem."""
+class _Worded(VendorError):
+    """Base of Zus's three error families: the text is the one given, or `message` filled in from the
+    keyword arguments, so each subclass states its wording once as a template."""
 
     status = 400
     message = "Bad Request"
 
     def __init__(self, message=None, **context):
-        super().__init__(message or self.message.format(**context))
-        self.detail = message or self.message.format(**context)
+        self.text = message or self.message.format(**context)
+        super().__init__(self.text)
+
+
+class ZusError(_Worded):
+    """An Auth Service error: one JSON:API error object per problem."""
+
+    def __init__(self, message=None, **context):
+        super().__init__(message, **context)
         self.source = None
 
     def objects(self):
-        return [error_object(self.status, self.detail, self.source)]
+        return [error_object(self.status, self.text, self.source)]
 
 
 class ValidationFailed(ZusError):
@@ -117,19 +125,13 @@ class EmailTaken(ZusError):
     message = "a user with email {email} already exists"
 
 
-class FhirError(VendorError):
+class FhirError(_Worded):
     """A FHIR error: an OperationOutcome with one issue."""
 
-    status = 400
     code = "processing"
-    message = "Bad Request"
-
-    def __init__(self, message=None, **context):
-        super().__init__(message or self.message.format(**context))
-        self.diagnostics = message or self.message.format(**context)
 
     def issues(self):
-        return [issue(self.code, self.diagnostics)]
+        return [issue(self.code, self.text)]
 
 
 class FhirInvalid(FhirError):
@@ -143,6 +145,16 @@ class FhirInvalid(FhirError):
 
     def issues(self):
         return [issue(self.code, text, expression) for text, expression in self.problems]
+
+
+class FhirUnparsable(FhirError):
+    message = "Failed to parse request body as JSON resource"
+
+
+class FhirNoResourceType(FhirInvalid):
+    def __init__(self, resource_type):
+        element = f"{resource_type}.resourceType"
+        super().__init__([(f"{element}: Missing required element", element)])
 
 
 class FhirWrongType(FhirError):
@@ -203,16 +215,16 @@ class FhirNotAcceptable(FhirError):
     message = "This server serves FHIR JSON only (application/fhir+json), not {wanted}"
 
 
-class OAuthError(VendorError):
+class FhirUnsupportedMediaType(FhirError):
+    status = 415
+    code = "not-supported"
+    message = "This server reads FHIR JSON only (application/fhir+json), not {found}"
+
+
+class OAuthError(_Worded):
     """Auth0's token endpoint error: {"error": code, "error_description": text}."""
 
-    status = 400
     error = "invalid_request"
-    message = "Bad Request"
-
-    def __init__(self, message=None, **context):
-        super().__init__(message or self.message.format(**context))
-        self.description = message or self.message.format(**context)
 
 
 class MissingParameter(OAuthError):
@@ -271,6 +283,20 @@ def issue(code, diagnostics, expression=None):
     return obj
 
 
+# the texts of the informational OperationOutcomes (Prefer: return=OperationOutcome, DELETE); the
+# first three are HAPI's, as docs/fidelity.md records
+CREATED_TEXT = "Successfully created resource"
+UPDATED_TEXT = "Successfully updated resource"
+DELETED_TEXT = "Successfully deleted 1 resource(s)"
+NOT_DELETED_TEXT = "Not deleted: the resource was already deleted"
+
+
+def informational(text):
+    """An OperationOutcome that reports success: one `information` issue."""
+    return {"resourceType": "OperationOutcome",
+            "issue": [{"severity": "information", "code": "informational", "diagnostics": text}]}
+
+
 FHIR_CODES = {401: "login", 403: "forbidden", 404: "not-found", 405: "not-supported", 413: "too-costly",
               500: "exception"}
 FHIR_PREFIX = "/zus/fhir"
@@ -301,12 +327,8 @@ def render_error(error):
 
 
 def _describe(error):
-    if isinstance(error, ZusError):
-        return error.status, error.detail, {}
-    if isinstance(error, FhirError):
-        return error.status, error.diagnostics, {}
-    if isinstance(error, OAuthError):
-        return error.status, error.description, {}
+    if isinstance(error, _Worded):
+        return error.status, error.text, {}
     status, message, headers = describe(error)
     if not isinstance(error, SandboxError):
         message = HTTPStatus(status).phrase

@@ -4,7 +4,6 @@ from datetime import UTC
 
 OWNER_SYSTEM = "https://zusapi.com/accesscontrol/owner"
 CREATED_AT = "https://zusapi.com/created-at"
-SERVER_META = ("versionId", "lastUpdated", "source")
 
 
 def instant(now):
@@ -49,4 +48,5 @@ def owner(resource):
 
 
 def etag(resource):
+    """The weak ETag of the resource's version, as FHIR servers write it (W/"3")."""
     return f'W/"{resource["meta"]["versionId"]}"'

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from .fhir import instant
+from .fhir import etag, instant
 
 
 def searchset(base, args, page, query, bundle_id, now, shape):
@@ -32,7 +32,7 @@ def history(base, self_url, args, versions, offset, count, bundle_id, now):
             target = "Practitioner" if version["method"] == "POST" else f"Practitioner/{version['id']}"
             entry["request"] = {"method": version["method"], "url": target}
             entry["response"] = {"status": "201 Created" if version["method"] == "POST" else "200 OK",
-                                 "etag": f'W/"{resource["meta"]["versionId"]}"',
+                                 "etag": etag(resource),
                                  "lastModified": resource["meta"]["lastUpdated"]}
         entries.append(entry)
     if entries:

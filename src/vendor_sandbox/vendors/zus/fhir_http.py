@@ -5,17 +5,12 @@ from flask import current_app, request
 from werkzeug.http import http_date, parse_date
 
 from ...ids import parse_instant
-from .errors import FhirError, FhirNotAcceptable
+from .errors import FhirNotAcceptable, FhirUnsupportedMediaType
+from .fhir import etag
 
 CONTENT_TYPE = "application/fhir+json; charset=utf-8"
 JSON_TYPES = ("application/fhir+json", "application/json+fhir", "application/json")
 JSON_FORMATS = ("json", *JSON_TYPES)
-
-
-class FhirUnsupportedMediaType(FhirError):
-    status = 415
-    code = "not-supported"
-    message = "This server reads FHIR JSON only (application/fhir+json), not {found}"
 
 
 def negotiate():
@@ -72,7 +67,7 @@ def response(body=None, status=200, headers=None):
 
 
 def resource_headers(resource):
-    return {"ETag": f'W/"{resource["meta"]["versionId"]}"',
+    return {"ETag": etag(resource),
             "Last-Modified": http_date(parse_instant(resource["meta"]["lastUpdated"]))}
 
 

@@ -10,7 +10,15 @@ from ...store import get_backend
 from ...urls import client_url
 from . import fhir_bundle, fhir_http, fhir_search, fhir_validation
 from .auth import authenticate, requires
-from .errors import FHIR_TYPE, FhirError, FhirInvalid, FhirWrongType
+from .errors import (
+    CREATED_TEXT,
+    DELETED_TEXT,
+    FHIR_TYPE,
+    NOT_DELETED_TEXT,
+    UPDATED_TEXT,
+    FhirUnparsable,
+    informational,
+)
 from .fhir_capability import capability_statement
 from .fhir_schemas import (
     BundleSchema,
@@ -43,14 +51,8 @@ fhir_blp.after_request(fhir_http.typed)
 def _body():
     """The request's Practitioner, validated as R4 by the FHIR model libraries."""
     fhir_http.check_content_type()
-    body = _json_body(request, FhirError("Failed to parse request body as JSON resource"))
-    if not isinstance(body, dict) or "resourceType" not in body:
-        raise FhirInvalid([("Practitioner.resourceType: Missing required element", "Practitioner.resourceType")])
-    if body["resourceType"] != "Practitioner":
-        raise FhirWrongType(found=body["resourceType"])
-    problems = fhir_validation.problems("Practitioner", body)
-    if problems:
-        raise FhirInvalid(problems)
+    body = _json_body(request, FhirUnparsable())
+    fhir_validation.check("Practitioner", body)
     return body
 
 
@@ -67,13 +69,8 @@ def _written(resource, status, message):
         return fhir_http.response(None, status, headers)
     if wanted == "OperationOutcome":
         text = f'{message} "Practitioner/{resource["id"]}/_history/{resource["meta"]["versionId"]}"'
-        return fhir_http.response(_informational(text), status, headers)
+        return fhir_http.response(informational(text), status, headers)
     return fhir_http.response(resource, status, headers)
-
-
-def _informational(text):
-    return {"resourceType": "OperationOutcome",
-            "issue": [{"severity": "information", "code": "informational", "diagnostics": text}]}
 
 
 @fhir_blp.route("/metadata")
@@ -105,7 +102,7 @@ class Practitioners(MethodView):
             g.zus_caller, body, request.headers.get("If-None-Exist"))
         if not created:
             return fhir_http.response(resource, 200, fhir_http.resource_headers(resource))
-        return _written(resource, 201, "Successfully created resource")
+        return _written(resource, 201, CREATED_TEXT)
 
     @requires("fhir/Practitioner:read")
     @fhir_blp.arguments(PractitionerSearchSchema, location="query")
@@ -154,7 +151,7 @@ class PractitionerById(MethodView):
         body = _body()
         resource = get_backend("zus").update_practitioner(
             g.zus_caller, practitioner_id, body, fhir_http.version_from_etag(request.headers.get("If-Match")))
-        return _written(resource, 200, "Successfully updated resource")
+        return _written(resource, 200, UPDATED_TEXT)
 
     @requires("fhir/Practitioner:write")
     @fhir_blp.response(200, schema=None, content_type=FHIR_TYPE, description="An OperationOutcome")
@@ -162,8 +159,7 @@ class PractitionerById(MethodView):
     def delete(self, practitioner_id):
         """Delete a Practitioner (a read is then 410 Gone; its history stays)"""
         deleted = get_backend("zus").delete_practitioner(g.zus_caller, practitioner_id)
-        text = "Successfully deleted 1 resource(s)" if deleted else "Not deleted: the resource was already deleted"
-        return fhir_http.response(_informational(text))
+        return fhir_http.response(informational(DELETED_TEXT if deleted else NOT_DELETED_TEXT))
 
 
 @fhir_blp.route("/Practitioner/<practitioner_id>/_history", parameters=_path("practitioner_id", EXAMPLE_ID))

@@ -12,11 +12,24 @@ import importlib
 import re
 from functools import cache
 
+from .errors import FhirInvalid, FhirNoResourceType, FhirWrongType
+
 # fhirclient's module per resource type (its factory imports every model, ~1 s)
 FHIRCLIENT_MODULES = {"Practitioner": "practitioner", "Bundle": "bundle", "OperationOutcome": "operationoutcome",
                       "CapabilityStatement": "capabilitystatement"}
 _SUPERFLUOUS = re.compile(r'Superfluous entry "([^"]+)"')
 _NON_OPTIONAL = re.compile(r'Non-optional property "([^"]+)"')
+
+
+def check(resource_type, body):
+    """Raise the OperationOutcome error for a body that is not a valid R4 `resource_type`."""
+    if not isinstance(body, dict) or "resourceType" not in body:
+        raise FhirNoResourceType(resource_type)
+    if body["resourceType"] != resource_type:
+        raise FhirWrongType(found=body["resourceType"])
+    found = problems(resource_type, body)
+    if found:
+        raise FhirInvalid(found)
 
 
 def problems(resource_type, body):

@@ -88,6 +88,8 @@ class OAuthBlueprint(VendorBlueprint):
 oauth = OAuthBlueprint("zus_oauth", __name__, url_prefix="/zus/oauth", description="OAuth 2.0 tokens (Auth0)")
 auth = JsonApiBlueprint("zus_auth", __name__, url_prefix="/zus/auth",
                         description="Auth Service (JSON:API): roles, users, app clients")
+
+
 def negotiate():
     """JSON:API 1.0's content negotiation, before anything else is looked at."""
     problem = media_type_problem(request.headers.get("Content-Type"), request.headers.get("Accept"))
@@ -175,7 +177,7 @@ CREATE_USER_EXAMPLE = {"data": {
     "attributes": {"email": "jane.smith@example.com", "name": "Jane Smith", "userType": "builder",
                    "clientId": "PuzaR6b4U1l2wMC3qciU1qUJI2fOxJLw", "sendPasswordResetEmail": True},
     "relationships": {
-        "auth/roles": {"data": {"type": "auth/roles", "id": "1a7b2d63-4c8e-4f2a-b9d3-6e5a7f8b9c02"}},
+        "auth/roles": {"data": {"type": "auth/roles", "id": CARE_TEAM_USER_ROLE}},
         "fhir/practitioner": {"data": {"type": "fhir/practitioner",
                                        "id": "b4d2f6a8-1c3e-4f7a-9b2d-4f6a8b0c2d32"}},
     },
@@ -205,9 +207,8 @@ class Users(MethodView):
 
         Only a Builder Admin may. Related role and practitioner must be in the caller's Builder.
         """
-        created = get_backend("zus").create_user(g.zus_caller, document, query.get("include"))
-        return created, 201, {"Location": client_url(url_for("zus_auth.UserById", user_id=created["data"]["id"],
-                                                             _external=True))}
+        return _created(get_backend("zus").create_user(g.zus_caller, document, query.get("include")),
+                        "zus_auth.UserById", "user_id")
 
     @requires("auth/users:read")
     @auth.arguments(UserListQuerySchema, location="query")
@@ -259,9 +260,8 @@ class AppClients(MethodView):
 
         The response is the only one that shows the clientSecret (until it is rotated).
         """
-        created = get_backend("zus").create_app_client(g.zus_caller, document, query.get("include"))
-        return created, 201, {"Location": client_url(url_for("zus_auth.AppClientById", client_id=created["data"]["id"],
-                                                             _external=True))}
+        return _created(get_backend("zus").create_app_client(g.zus_caller, document, query.get("include")),
+                        "zus_auth.AppClientById", "client_id")
 
     @requires("auth/app-clients:read")
     @auth.arguments(AppClientListQuerySchema, location="query")
@@ -295,6 +295,12 @@ class RotateSecret(MethodView):
         The old secret stops working at once; the new one is shown in this response only.
         """
         return get_backend("zus").rotate_secret(g.zus_caller, client_id, query.get("include"))
+
+
+def _created(document, endpoint, id_argument):
+    """201 with the new resource's absolute URL (JSON:API 1.0: a create SHOULD send Location)."""
+    url = url_for(endpoint, **{id_argument: document["data"]["id"]}, _external=True)
+    return document, 201, {"Location": client_url(url)}
 
 
 def list_document(page):

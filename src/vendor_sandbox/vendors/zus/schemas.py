@@ -1,7 +1,6 @@
 """Zus's wire shapes: JSON:API documents of the Auth Service and the token request."""
 
-from marshmallow import (EXCLUDE, ValidationError, fields, post_load, pre_load,
-                         validate)
+from marshmallow import EXCLUDE, ValidationError, fields, post_load, pre_load, validate
 
 from ...api import Schema
 
