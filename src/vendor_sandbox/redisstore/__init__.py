@@ -9,30 +9,36 @@ in Redis holds only what it changed. Key layout, all of one namespace under one 
     vs:{NS}:c:VENDOR:COLLECTION:...    one collection (see scripts.py)
     vs:{NS}:draws:VENDOR               the id source's draw counter
     vs:{NS}:journal, :outbox, :faults  bounded lists (and their counters)
+    vs:{NS}:clock, :settings           the namespace's clock and settings (namespaced.py)
+    vs:bindings, vs:{NS}:bound         credentials bound to namespaces (bound.py)
 """
 
 import hashlib
 import json
 import threading
 
+from flask import g, has_request_context
+
 from .. import bindings
-from ..ids import Clock
+from ..errors import SandboxError
 from ..outbox import VendorOutbox
-from ..settings import overlay
-from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState
+from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState, current_namespace
+from .bound import DROP_LUA, VERSION as BINDINGS_VERSION, RedisBindings
 from .collection import RedisCollection, Scripts
-from .connection import LOG, UNAVAILABLE, connect, guarded, redacted
+from .connection import LOG, UNAVAILABLE, StoreUnavailable, connect, guarded, redacted
 from .ids import RedisSource
 from .logs import RedisFaultRules, RedisJournal, RedisOutbox
+from .namespaced import RedisClock, RedisOverlay
 
 NAMESPACES = "vs:namespaces"
 FINGERPRINT = "vs:fingerprint"
 FORMAT = 1  # of the key layout; part of the fingerprint
 MAX_HANDLES = 1024  # namespace handles a worker keeps (oldest created first out)
-_NS_KEYS = ("journal", "journal:ids", "outbox", "faults", "faults:counts", "faults:ids", "faults:draws")
+_NS_KEYS = ("journal", "journal:ids", "outbox", "faults", "faults:counts", "faults:ids", "faults:draws",
+            "clock", "settings")
 
 # KEYS namespaces; ARGV mode name_or_cutoff default vendor... ; every mode one atomic step
-_NAMESPACES = """
+_NAMESPACES = DROP_LUA + """
 local function clear_vendor(ns, v)
   local reg = 'vs:{' .. ns .. '}:reg:' .. v
   for _, key in ipairs(redis.call('SMEMBERS', reg)) do redis.call('UNLINK', key) end
@@ -45,6 +51,7 @@ end
 local function drop(ns)
   for i = 4, #ARGV do clear_vendor(ns, ARGV[i]) end
   clear_logs(ns)
+  release_bindings(ns)
   redis.call('ZREM', KEYS[1], ns)
 end
 local mode = ARGV[1]
@@ -102,27 +109,52 @@ class RedisNamespace(Namespace):
         self._states = {}
         self._lock = threading.RLock()
         client, keys = store.redis, prefix(name)
-        # the namespace's clock and settings, as in memory; kept in this worker only (docs/fidelity.md)
-        self.clock = Clock(base=store.clock)
-        self.settings = overlay(store.settings)
+        self.clock = RedisClock(client, keys + "clock", store.clock)
+        self.settings = RedisOverlay(client, keys + "settings", store.settings)
         self.outbox = RedisOutbox(client, keys, self.clock, store.outbox_size)
         self.journal = RedisJournal(client, keys, store.journal_size, name, NAMESPACES, self.clock)
-        self.faults = RedisFaultRules(client, keys, f"{store.seed}/{name}/faults",
-                                      {vendor: versions_key(name, vendor) for vendor in store.vendors})
+        self.faults = RedisFaultRules(
+            client, keys, f"{store.seed}/{name}/faults", {vendor: versions_key(name, vendor) for vendor in store.vendors},
+            ([self.clock.key, self.settings.key, BINDINGS_VERSION], self._observed))
+
+    def _observed(self, clock, settings, bound):
+        """What a vendor request's first round trip read besides the rules: this worker keeps it.
+        Returns the namespace the request belongs to when newer bindings say it is another one."""
+        self.clock.observe(clock)
+        self.settings.observe(settings)
+        if self._store.bindings.observe(bound) and has_request_context():
+            g.pop("sandbox_namespace", None)  # resolve the request again, with the bindings now held
+            try:
+                again = current_namespace()
+            except SandboxError:
+                return None
+            return again if again is not self else None
+        return None
+
+    @guarded
+    def refresh(self):
+        """Read the clock and the settings now (a control-plane request has no first round trip)."""
+        pipe = self._store.redis.pipeline(transaction=False)
+        pipe.hgetall(self.clock.key)
+        pipe.hgetall(self.settings.key)
+        clock, settings = pipe.execute()
+        self.clock.observe(RedisClock._flat(clock))
+        self.settings.observe(RedisClock._flat(settings))
 
     def reset(self, vendor=None):
         vendors = [vendor] if vendor else list(self._store.vendors)
         pipe = self._store.redis.pipeline()  # MULTI/EXEC: the whole reset at once
         self._store.namespaces_script(keys=[NAMESPACES], args=["reset", self.name, "", *vendors], client=pipe)
         if vendor is None:  # the journal's and the rules' numbering goes on, as in memory
-            pipe.unlink(*(prefix(self.name) + key for key in ("journal", "outbox", "faults", "faults:counts")))
+            pipe.unlink(*(prefix(self.name) + key for key in ("journal", "outbox", "faults", "faults:counts",
+                                                              "clock", "settings")))
         else:
             self.outbox._clear_vendor(keys=[self.outbox._key], args=[vendor], client=pipe)
-        guarded(pipe.execute)()
-        self._store.bindings.release(self.name, vendor)
+        self._store.bindings.queue_release(pipe, self.name, vendor)
+        self._store.bindings.keep(guarded(pipe.execute)()[-1])
         if vendor is None:
-            self.clock.unfreeze()
-            self.settings.maps[0].clear()
+            self.clock.forget()
+            self.settings.forget()
 
     def replace(self, backends, states, messages):
         """Write the staged states (Namespace.fresh builds them in memory, over the template) and
@@ -164,6 +196,7 @@ class RedisStore(Store):
         self.redis = connect(url)
         self.scripts = Scripts(self.redis)
         self.namespaces_script = self.redis.register_script(_NAMESPACES)
+        self.bindings = RedisBindings(self.redis)
         self._fingerprint = fingerprint(seeds, self.vendors, self.seed)
         self._checked = False
         self.check_fingerprint(required=False)
@@ -213,7 +246,9 @@ class RedisStore(Store):
                     "sweep", now - self.idle_seconds, DEFAULT_NAMESPACE, *self.vendors])
                 for gone in dropped:
                     self._namespaces.pop(gone.decode(), None)
-        except UNAVAILABLE as error:
+                if dropped:
+                    self.bindings.reload()
+        except (*UNAVAILABLE, StoreUnavailable) as error:
             LOG.warning("namespace use not noted, redis unavailable: %s", error)
 
     @guarded
@@ -225,7 +260,7 @@ class RedisStore(Store):
         self.namespaces_script(keys=[NAMESPACES], args=["drop", name, "", *self.vendors])
         with self._lock:
             self._namespaces.pop(name, None)
-        self.bindings.release(name)
+        self.bindings.reload()
 
     def describe(self):
         """What /_sandbox/health says about the store."""

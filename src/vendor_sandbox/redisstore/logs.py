@@ -124,10 +124,12 @@ return 1
 """
 
 
-# KEYS rules versions -> {the rules, the vendor's hidden-set versions}: what every vendor request
-# reads first, in one round trip
+# KEYS rules versions clock settings bindings-version -> {the rules, the vendor's hidden-set
+# versions, the namespace's clock and settings, the version of the credential bindings}: what
+# every vendor request reads first, in one round trip
 _RULES = """
-return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2])}
+return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
+        redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '0'}
 """
 
 
@@ -135,8 +137,10 @@ class RedisFaultRules:
     """The rules in a list; their counters in a hash, spent by one script so that a rule with
     `times` fires exactly that often across every worker."""
 
-    def __init__(self, client, prefix, seed, versions=None):
-        self._versions = versions or {}
+    def __init__(self, client, prefix, seed, versions, shared):
+        self._versions = versions
+        # (keys of what else the first round trip reads, and the callback that keeps it)
+        self._shared_keys, self._observed = shared
         self._rules_script = client.register_script(_RULES)
         self._r = client
         self._rules, self._counts = prefix + "faults", prefix + "faults:counts"
@@ -169,16 +173,18 @@ class RedisFaultRules:
         self._r.delete(self._rules, self._counts)
 
     @guarded
-    def fire(self, vendor, method, paths):
+    def fire(self, vendor, method, paths, again=True):
         """The first matching rule that may fire, counted; one round trip when no rule matches.
-        That trip also observes the vendor's hidden-set versions for this request (collection.observe)."""
-        versions_key = self._versions.get(vendor)
-        if versions_key is None:
-            rules = self._r.lrange(self._rules, 0, -1)
-        else:
-            rules, versions = self._rules_script(keys=[self._rules, versions_key])
-            pairs = versions if isinstance(versions, dict) else dict(zip(versions[::2], versions[1::2]))
-            observe(versions_key, pairs)
+        That trip also observes the vendor's hidden-set versions for this request (collection.observe),
+        the namespace's clock and settings and the bindings' version; when newer bindings put the
+        request in another namespace, that namespace's rules apply (and its state is observed)."""
+        versions_key = self._versions[vendor]
+        rules, versions, clock, settings, bound = self._rules_script(
+            keys=[self._rules, versions_key, *self._shared_keys])
+        observe(versions_key, dict(zip(versions[::2], versions[1::2])))
+        moved = self._observed(clock, settings, bound)
+        if moved is not None and again:
+            return moved.faults.fire(vendor, method, paths, again=False)
         for raw in rules:
             rule = json.loads(raw)
             if not _matches(rule, vendor, method, paths):
