@@ -101,7 +101,8 @@ def test_nabla_refuses_an_aud_that_is_not_this_endpoint(plain, aud):
 def test_nabla_path_namespace_and_forwarded_host_name_the_endpoint():
     """The front layer puts /ns/{name} into SCRIPT_NAME and a trusted proxy's host and scheme into
     the environ: the audience is the URL as that client wrote it."""
-    client = create_app({"TESTING": True}).test_client()
+    # sandbox.example: a name the DNS-rebinding guard lets in, as a deployment behind a proxy would
+    client = create_app({"TESTING": True, "ALLOWED_HOSTS": "sandbox.example"}).test_client()
     creds = client.get("/_sandbox/credentials").get_json()["nabla"]
     cred = next(c for c in creds if c["name"].startswith("Example Health"))
     now = int(time.time())

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .live import LiveServer, console_script
+from .live import LiveServer, console_script, free_port
 
 DOCKERFILE = (Path(__file__).resolve().parents[1] / "Dockerfile").read_text(encoding="utf-8")
 
@@ -39,8 +39,9 @@ def test_slim_non_root_exposes_8080():
     assert environment()["SANDBOX_PORT"] == "8080"
 
 
-def test_healthcheck_probes_the_health_endpoint():
-    assert "/_sandbox/health" in last("HEALTHCHECK")
+def test_healthcheck_runs_the_packaged_probe_of_the_health_endpoint():
+    command = json.loads(last("HEALTHCHECK").split("CMD", 1)[1])
+    assert command == ["python", "-m", "vendor_sandbox.healthcheck"]
 
 
 def image_command():
@@ -48,6 +49,27 @@ def image_command():
     command = json.loads(last("ENTRYPOINT")) + json.loads(last("CMD"))
     assert command[0] == "vendor-sandbox"
     return console_script() + command[1:]
+
+
+def build_steps():
+    """The COPY and RUN instructions of the build stage (before the second FROM), in order."""
+    found = instructions()
+    second = [i for i, (instr, _) in enumerate(found) if instr == "FROM"][1]
+    return [(instr, args) for instr, args in found[:second] if instr in ("COPY", "RUN")]
+
+
+def test_the_dependencies_are_installed_before_the_source_is_copied():
+    """A code change must not reinstall the dependencies: the layers before `COPY src` see only
+    pyproject.toml, and the package itself is installed without them."""
+    build = build_steps()
+    copies = [args for instr, args in build if instr == "COPY"]
+    assert copies[0] == "pyproject.toml ./"
+    source = build.index(("COPY", "src ./src"))
+    installs = [i for i, (instr, args) in enumerate(build)
+                if instr == "RUN" and "-r requirements.txt" in args]
+    assert installs and installs[0] < source
+    later = [args for instr, args in build[source:] if instr == "RUN"]
+    assert later and all("--no-deps" in args for args in later)
 
 
 def test_the_image_command_starts_the_server_and_the_healthcheck_passes():
@@ -59,6 +81,26 @@ def test_the_image_command_starts_the_server_and_the_healthcheck_passes():
         assert healthcheck[0] == "python"
         result = subprocess.run([sys.executable, *healthcheck[1:]], env={"SANDBOX_PORT": str(server.port)},
                                 capture_output=True, timeout=10)
+        assert result.returncode == 0, result.stderr
+    finally:
+        server.stop()
+
+
+def test_the_healthcheck_follows_a_port_given_as_a_flag():
+    """`docker run IMAGE serve --port N`: SANDBOX_PORT still names the image's port, the server's command
+    line (PID 1 in the container; here the server's own pid) says N."""
+    healthcheck = json.loads(last("HEALTHCHECK").split("CMD", 1)[1])
+    server = LiveServer([*image_command(), "--port", str(free_port())], env={"SANDBOX_HOST": "127.0.0.1"})
+    server.port = int(server.process.args[-1])
+    server.url = f"http://127.0.0.1:{server.port}"
+    try:
+        server.wait_ready()
+        nowhere = str(free_port())  # what the image's SANDBOX_PORT would say: nothing listens there
+        assert subprocess.run([sys.executable, *healthcheck[1:]], env={"SANDBOX_PORT": nowhere},
+                              capture_output=True, timeout=10).returncode == 1
+        probe = {"SANDBOX_PORT": nowhere, "SANDBOX_HEALTH_PID": str(server.process.pid)}
+        result = subprocess.run([sys.executable, *healthcheck[1:]], env=probe, capture_output=True,
+                                timeout=10)
         assert result.returncode == 0, result.stderr
     finally:
         server.stop()

@@ -88,7 +88,7 @@ def test_reset_of_everything_clears_the_journal(client):
     client.get("/hipp/api/v1/users", headers=ADMIN)
     client.post("/_sandbox/reset", json={"vendor": "hipp"})
     assert len(journal(client)) == 1
-    client.post("/_sandbox/reset")
+    client.post("/_sandbox/reset", headers={NS: "default"})
     assert journal(client) == []
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from .live import LiveServer, console_script
+from .live import LiveServer, console_script, free_port
 
 pytest_plugins = ["pytester"]
 
@@ -85,6 +85,17 @@ def test_sandbox_url_uses_a_running_server(pytester):
         assert (status, body) == (200, {"requests": []}), "tests never touch the default namespace"
     finally:
         server.stop()
+
+
+def test_a_sandbox_url_where_nothing_answers_is_one_error_for_the_session(pytester):
+    url = f"http://127.0.0.1:{free_port()}"
+    pytester.makepyfile(test_user=USER_TESTS)
+    result = pytester.runpytest_subprocess("--sandbox-url", url, "-p", "no:cacheprovider")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    output = result.stdout.str() + result.stderr.str()
+    message = f"--sandbox-url {url}: no vendor-sandbox answers there ([Errno 111] Connection refused)"
+    assert output.count(message) == 1
+    assert "Traceback" not in output and "urlopen" not in output
 
 
 def test_an_admin_token_is_sent_with_every_helper_call(pytester):

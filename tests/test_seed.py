@@ -23,7 +23,8 @@ def test_unknown_vendor_has_no_fixtures():
 
 
 def test_fixtures_dir_override_via_environment(tmp_path, monkeypatch):
-    shutil.copytree(fixtures_root() / "hipp", tmp_path / "hipp")
+    # every vendor's folder: a fixtures folder is checked whole at startup
+    shutil.copytree(fixtures_root(), tmp_path, dirs_exist_ok=True)
     keys = json.loads((tmp_path / "hipp" / "api_keys.json").read_text())
     keys.append({"apiKey": "my-own-key", "name": "Mine", "userId": keys[0]["userId"]})
     (tmp_path / "hipp" / "api_keys.json").write_text(json.dumps(keys))

@@ -104,3 +104,119 @@ def test_serve_refuses_a_bad_state_file(tmp_path, capsys):
         main(["serve", "--state", str(path)])
     assert exit_info.value.code == 1
     assert "cannot start from the snapshot" in capsys.readouterr().err
+
+
+ZUS_TOKEN = {"grant_type": "client_credentials", "client_id": "AcmeBackendM2MClient0000000000a1",
+             "client_secret": "acme-backend-secret-" + "0" * 44}
+
+
+def test_a_snapshot_taken_after_a_zus_token_request_loads_back(client):
+    assert client.post("/zus/oauth/token", json=ZUS_TOKEN).status_code == 200
+    exported = client.get("/_sandbox/state")
+    assert exported.headers["Content-Type"] == "application/json"
+    grants = dict(exported.get_json()["vendors"]["zus"]["token_grants"]["records"])
+    assert grants == {"c6d7e8f9-a0b1-4c2d-8e3f-4a5b6c7d8e91": [1736937000.0]}
+    response = client.put("/_sandbox/state", data=exported.get_data(), headers={NS: "b"},
+                          content_type="application/json")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    restored = client.get("/_sandbox/state", headers={NS: "b"}).get_json()
+    assert restored["vendors"] == exported.get_json()["vendors"]
+
+
+def first_record(vendor, collection, change):
+    """A spoiler that changes the first record of a collection; the message names that record."""
+    def spoil(snapshot):
+        key, record = snapshot["vendors"][vendor][collection]["records"][0]
+        change(record)
+        return f"vendors.{vendor}.{collection}.records[{key!r}]"
+    return spoil
+
+
+@pytest.mark.parametrize(("spoil", "message"), [
+    (lambda s: s["vendors"]["zus"]["token_grants"]["records"].append(["c6d7", ["soon"]]) or "",
+     "vendors.zus.token_grants.records['c6d7'][0]: expected a number"),
+    (first_record("hipp", "users", lambda r: r.update(shouldSendSMS="yes")),
+     ".shouldSendSMS: expected true or false"),
+    (first_record("hipp", "users", lambda r: r.update(createdAt="yesterday")),
+     ".createdAt: expected an ISO-8601 instant"),
+    (first_record("nabla", "users", lambda r: r.pop("roles")),
+     ".roles: expected a list (the field is missing)"),
+    (first_record("welkin", "users", lambda r: r.update(nickname="J")), ".nickname: no such field"),
+    (first_record("zus", "users", lambda r: r.update(createdAt="1704880800")),
+     ".createdAt: expected an integer"),
+    (first_record("zus", "practitioners", lambda r: r["meta"].pop("tag")),
+     ".meta.tag: expected a list (the field is missing)"),
+    (lambda s: s["vendors"]["hipp"]["users"]["claims"]["email"].update(x=1) or "",
+     "vendors.hipp.users.claims.email.x: expected a string"),
+    (lambda s: s.update(outbox=[{"vendor": "hipp", "to": "a@b.c", "kind": "email", "subject": None, "body": 1,
+                                 "sentAt": "2025-01-15T10:30:00.000Z"}]) or "",
+     "outbox[0].body: expected a string"),
+    (lambda s: s.update(extra=1) or "",
+     "extra: no such field (a snapshot has format, namespace, outbox, vendors, version)"),
+])
+def test_a_record_of_the_wrong_shape_is_refused_by_its_path_and_changes_nothing(client, spoil, message):
+    create(client, "default")
+    before = client.get("/_sandbox/state").get_data()
+    snapshot = valid_snapshot(client)
+    message = spoil(snapshot) + message
+    response = client.put("/_sandbox/state", json=snapshot)
+    assert (response.status_code, response.get_json()) == (400, {"error": {"code": "invalid_snapshot",
+                                                                           "message": message}})
+    assert client.get("/_sandbox/state").get_data() == before
+
+
+def test_a_snapshot_nested_too_deeply_is_a_clear_400(client):
+    before = client.get("/_sandbox/state").get_data()
+    for depth in (70, 100_000):
+        snapshot = valid_snapshot(client)
+        nabla_key, nabla_user = snapshot["vendors"]["nabla"]["users"]["records"][0]
+        raw = json.dumps(snapshot).replace(json.dumps(nabla_user["metadata"]),
+                                           '{"deep": ' + "[" * depth + "]" * depth + "}", 1)
+        response = client.put("/_sandbox/state", data=raw, content_type="application/json")
+        assert response.status_code == 400
+        error = response.get_json()["error"]
+        assert error["code"] == "invalid_snapshot"
+        assert "64 levels" in error["message"], error
+        if depth == 70:
+            assert error["message"].startswith(f"vendors.nabla.users.records[{nabla_key!r}].metadata.deep")
+    assert client.get("/_sandbox/state").get_data() == before
+
+
+def test_a_snapshot_that_is_not_json_says_so(client):
+    response = client.put("/_sandbox/state", data=b'{"format": ', content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"].startswith("the snapshot is not JSON: ")
+
+
+def test_serve_starts_from_a_state_file_written_after_a_zus_token_request(tmp_path, client, monkeypatch):
+    assert client.post("/zus/oauth/token", json=ZUS_TOKEN).status_code == 200
+    path = tmp_path / "state.json"
+    path.write_bytes(client.get("/_sandbox/state").get_data())
+    started = {}
+    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, *a, **k: started.update(app=app))
+    with pytest.raises(SystemExit):
+        main(["serve", "--state", str(path)])
+    loaded = started["app"].test_client().get("/_sandbox/state").get_json()
+    assert loaded["vendors"]["zus"]["token_grants"]["records"] == [
+        ["c6d7e8f9-a0b1-4c2d-8e3f-4a5b6c7d8e91", [1736937000.0]]]
+
+
+def test_the_streamed_export_is_what_json_writes():
+    from vendor_sandbox.control.state import stream
+
+    records = [[str(n), {"n": n, "é": [[[[[[n]]]]]]}] for n in range(300)]
+    document = {"format": "x", "vendors": {"v": {"c": {"records": records, "claims": {}}}}, "outbox": []}
+    assert b"".join(stream(document)) == (json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+                                          + "\n").encode()
+
+
+def test_a_record_naming_a_missing_one_is_refused_before_it_could_break_a_read(client):
+    before = client.get("/_sandbox/state").get_data()
+    snapshot = valid_snapshot(client)
+    key, record = snapshot["vendors"]["hipp"]["api_keys"]["records"][0]
+    record["userId"] = "usr_nobody"
+    response = client.put("/_sandbox/state", json=snapshot)
+    assert response.status_code == 400
+    assert response.get_json()["error"]["message"].startswith("vendors.hipp: the records do not hold together (")
+    assert client.get("/_sandbox/state").get_data() == before
+    assert client.get("/_sandbox/credentials").status_code == 200

@@ -1,11 +1,12 @@
 """create_app(config=None): the one place that wires everything."""
 
+import os
 from types import FunctionType
 
 from flask import Flask
 from werkzeug.routing import Rule
 
-from . import control, cors, errors, limits, settings, store
+from . import control, cors, envconfig, errors, fixturecheck, hostguard, limits, settings, store
 from .urls import ADDED_PREFIX
 from .config import DefaultConfig
 from .ids import Clock
@@ -65,8 +66,9 @@ def create_app(config=None):
     """Embedded defaults, then SANDBOX_* environment variables, then `config`."""
     app = SandboxFlask("vendor_sandbox")
     app.config.from_object(DefaultConfig)
-    app.config.from_prefixed_env("SANDBOX")
+    app.config.update(envconfig.from_environ(DefaultConfig, os.environ))
     app.config.update(config or {})
+    envconfig.check(app.config)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 
@@ -75,12 +77,15 @@ def create_app(config=None):
     settings.check_process_settings(app.config)
     clock = Clock(app.config["FROZEN_CLOCK"])
     store.init_app(app, store.build_store(app.config, VENDORS, seeds, clock))
+    hostguard.init_app(app, VENDORS)  # first: a rebinding page gets nothing, not even a size error
     limits.init_app(app)  # before the control plane's hooks: an oversized request is never read
     app.extensions["vendor_sandbox.apis"] = {vendor.NAME: vendor.init_app(app) for vendor in VENDORS}
     control.init_app(app)
     cors.init_app(app)  # after the journal's hook: Flask runs it first, so the journal sees its headers
     # last: replaces flask-smorest's app-wide HTTPException handler
     errors.init_app(app, VENDORS, control.render_error)
+    if app.config["FIXTURES_DIR"]:  # the packaged fixtures are checked by the test suite
+        fixturecheck.check_fixtures(app.extensions["vendor_sandbox.store"], app.config["FIXTURES_DIR"])
     if app.config["STATE_FILE"]:
         control.load_state_file(app, app.config["STATE_FILE"])
     if app.config["VENDOR"]:

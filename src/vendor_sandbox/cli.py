@@ -1,6 +1,5 @@
 """Command line: `vendor-sandbox serve` and `vendor-sandbox openapi`."""
 
-import ipaddress
 import json
 from pathlib import Path
 
@@ -40,6 +39,8 @@ def cli():
               help="Allow a non-loopback --host without SANDBOX_ADMIN_TOKEN")
 def serve(**options):
     """Run the sandbox on a production WSGI server (threads; --workers processes)."""
+    from .hostguard import is_loopback
+
     try:
         app = create_app(_overrides(**options))
     except ValueError as error:
@@ -58,16 +59,20 @@ def _serve(app):
     from .workers import check_workers
 
     config, workers = app.config, int(app.config["WORKERS"])
+    host, port, threads = config["HOST"], int(config["PORT"]), int(config["THREADS"])
     try:
         check_workers(app.extensions["vendor_sandbox.store"], workers)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
-    if workers == 1:
-        run(app, config["HOST"], int(config["PORT"]), threads=int(config["THREADS"]))
-        return
-    from .workers import run as run_workers
+    try:
+        if workers == 1:
+            run(app, host, port, threads=threads)
+            return
+        from .workers import run as run_workers
 
-    run_workers(app, config["HOST"], int(config["PORT"]), workers, threads=int(config["THREADS"]))
+        run_workers(app, host, port, workers, threads=threads)
+    except OSError as error:  # raised while binding, before anything is served
+        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
 
 
 @cli.command()
@@ -82,15 +87,6 @@ def openapi(output_dir):
         path = folder / f"{name}.json"
         path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
         click.echo(f"wrote {path}")
-
-
-def is_loopback(host):
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def spec_documents(app):

@@ -106,11 +106,13 @@ class Collection:
             keys = list(self._keys(None, None, False))
             indexes = {key: self._index_of(key) for key in keys}
             claims = {}
-            for unique in set(self._claims) | set(self._base._claims if self._base else ()):
+            # sorted: a set's order changes with each process's string hashing, and an export
+            # imported elsewhere must export as the same bytes
+            for unique in sorted(set(self._claims) | set(self._base._claims if self._base else ())):
                 values = set(self._claims.get(unique, ()))
                 if self._base is not None:
                     values |= set(self._base._claims.get(unique, ()))
-                holders = {v: self.owner(unique, v) for v in values}
+                holders = {v: self.owner(unique, v) for v in sorted(values, key=str)}
                 claims[unique] = {v: o for v, o in holders.items() if o is not None}
             return {
                 "records": [[key, self.get(key)] for key in keys],

@@ -3,24 +3,83 @@
 import fnmatch
 import itertools
 import threading
+import weakref
 from collections import deque
 
 from .ids import parse_instant
 
 
-class Journal:
-    """Newest-last entries; the oldest fall off once `size` is reached, so memory stays flat."""
+class Budget:
+    """The bytes every journal of a store may hold together; over it, the journal holding the
+    most gives up its oldest entries first."""
 
-    def __init__(self, size=1000):
-        self._entries = deque(maxlen=size)
-        self._ids = itertools.count(1)
+    def __init__(self, limit):
+        self.limit = limit
+        self.used = 0
+        self._journals = weakref.WeakSet()  # a forgotten namespace's journal leaves with it
         self._lock = threading.Lock()
 
-    def record(self, entry, details=None):
-        """Append `entry`; `details(entry)`, if given, returns the complete entry (parsed bodies,
-        header dicts...) when it is first read, so that recording stays cheap on the request path."""
+    def join(self, journal):
         with self._lock:
-            self._entries.append([{"id": next(self._ids), **entry}, details])
+            self._journals.add(journal)
+
+    def charge(self, size):
+        with self._lock:
+            self.used += size
+            if self.used <= self.limit:
+                return
+            journals = list(self._journals)
+        while self.used > self.limit and journals:
+            largest = max(journals, key=lambda j: j.bytes)
+            if not largest.bytes or not largest.drop_oldest():
+                journals.remove(largest)
+
+    def refund(self, size):
+        with self._lock:
+            self.used -= size
+
+
+class Journal:
+    """Newest-last entries; the oldest fall off once `size` entries or `max_bytes` are reached
+    (or the store's `budget` of bytes for all journals), so memory stays flat."""
+
+    def __init__(self, size=1000, max_bytes=None, budget=None):
+        self._entries = deque()
+        self._size = size
+        self._max_bytes = max_bytes
+        self._budget = budget
+        self.bytes = 0
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        if budget is not None:
+            budget.join(self)
+
+    def record(self, entry, details=None, size=0):
+        """Append `entry`; `details(entry)`, if given, returns the complete entry (parsed bodies,
+        header dicts...) when it is first read, so that recording stays cheap on the request path.
+        `size` is what the entry holds in bytes (bodies, headers), counted against the bounds."""
+        with self._lock:
+            self._entries.append([{"id": next(self._ids), **entry}, details, size])
+            self.bytes += size
+            while len(self._entries) > self._size or (
+                    self._max_bytes is not None and self.bytes > self._max_bytes and len(self._entries) > 1):
+                self._pop()
+        if self._budget is not None:
+            self._budget.charge(size)
+
+    def drop_oldest(self):
+        """Forget the oldest entry (for the store's budget); False when empty."""
+        with self._lock:
+            if not self._entries:
+                return False
+            self._pop()
+            return True
+
+    def _pop(self):
+        size = self._entries.popleft()[2]
+        self.bytes -= size
+        if self._budget is not None:
+            self._budget.refund(size)
 
     def entries(self, vendor=None, method=None, path=None, status=None, since=None, until=None, limit=None):
         """Oldest first; `path` is a glob, `status` a code ("404") or a class ("4xx"),
@@ -31,7 +90,8 @@ class Journal:
 
     def clear(self):
         with self._lock:
-            self._entries.clear()
+            while self._entries:
+                self._pop()
 
     def __len__(self):
         return len(self._entries)
@@ -52,7 +112,7 @@ def select(listed, vendor=None, method=None, path=None, status=None, since=None,
 
 
 def _complete(pair):
-    entry, details = pair
+    entry, details = pair[0], pair[1]
     if details is not None:
         pair[0], pair[1] = details(entry), None
     return pair[0]

@@ -144,7 +144,13 @@ def sandbox_server(request):
     token = request.config.getoption("sandbox_admin_token")
     if url:
         server = SandboxServer(url, token)
-        server.call("GET", "/_sandbox/health")
+        try:
+            server.call("GET", "/_sandbox/health")
+        except (OSError, ValueError, SandboxError) as error:
+            # one message for the session, not the same traceback under every test
+            reason = getattr(error, "reason", None) or error
+            pytest.exit(f"--sandbox-url {url}: no vendor-sandbox answers there ({reason})",
+                        returncode=pytest.ExitCode.USAGE_ERROR)
     else:
         from .app import create_app
         from .server import ThreadedServer

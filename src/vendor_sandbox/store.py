@@ -2,6 +2,8 @@
 
 import re
 import threading
+from collections import OrderedDict
+from time import monotonic
 
 from flask import current_app, g, request
 
@@ -11,7 +13,7 @@ from .errors import SandboxError
 from .faults import FaultRules
 from .heap import bulk_allocation
 from .ids import Clock, Source
-from .journal import Journal
+from .journal import Budget, Journal
 from .outbox import Outbox, VendorOutbox
 from .settings import overlay
 
@@ -63,7 +65,7 @@ class Namespace:
         self.clock = Clock(base=store.clock)
         self.settings = overlay(store.settings)
         self.outbox = Outbox(self.clock, store.outbox_size)
-        self.journal = Journal(store.journal_size)
+        self.journal = Journal(store.journal_size, store.journal_bytes, store.journal_budget)
         self.faults = FaultRules(f"{store.seed}/{name}/faults")
 
     def backend(self, vendor):
@@ -125,20 +127,24 @@ class Store:
     kind = "memory"  # one process holds everything: a single worker
 
     def __init__(self, vendors, seeds, clock, seed=0, outbox_size=1000, journal_size=1000, settings=None,
-                 idle_seconds=0):
+                 idle_seconds=0, max_namespaces=None, journal_bytes=None, journal_total_bytes=None):
         self.vendors = {module.NAME: module for module in vendors}
         self.settings = dict(settings or {})
         self.journal_size = journal_size
+        self.journal_bytes = journal_bytes
+        self.journal_budget = Budget(journal_total_bytes) if journal_total_bytes else None
         self.clock = clock
         self.seed = seed
         self.outbox_size = outbox_size
         self._seeds = seeds
-        self._namespaces = {}
+        # least recently used first: a request moves its namespace to the end
+        self._namespaces = OrderedDict()
+        self.max_namespaces = max_namespaces
         self._lock = threading.Lock()
         self._templates = {}
         self._template_lock = threading.Lock()
         self.idle_seconds = idle_seconds
-        self._last_used = {}  # namespace -> sandbox-clock epoch seconds of its latest use
+        self._last_used = {}  # namespace -> monotonic seconds of its latest use
         self._next_sweep = 0.0
         self.bindings = bindings.Bindings()
 
@@ -169,14 +175,47 @@ class Store:
                     self._templates[vendor] = template
         return template
 
-    def namespace(self, name=DEFAULT_NAMESPACE):
+    def namespace(self, name=DEFAULT_NAMESPACE, create=True):
+        """The namespace `name`, made on first use; with create=False, one not yet made is a
+        throwaway seeded copy, never kept: reading (a dashboard, an <img> tag) builds nothing."""
+        namespaces = self._namespaces
+        namespace = namespaces.get(name)
+        if namespace is None:
+            if not create:
+                return Namespace(name, self)
+            with self._lock:
+                namespace = namespaces.get(name)
+                if namespace is None:
+                    namespace = namespaces[name] = Namespace(name, self)
+                    self._evict_over_limit()
+        else:
+            try:
+                namespaces.move_to_end(name)
+            except KeyError:  # evicted by another request meanwhile: this one finishes with it
+                pass
         if self.idle_seconds:
             self._touch(name)
-        namespace = self._namespaces.get(name)
-        if namespace is None:
-            with self._lock:
-                namespace = self._namespaces.setdefault(name, Namespace(name, self))
         return namespace
+
+    def _evict_over_limit(self):
+        """With more than `max_namespaces`, forget the least recently used (never the default)."""
+        namespaces = self._namespaces
+        while self.max_namespaces and len(namespaces) > self.max_namespaces:
+            oldest = next(iter(namespaces))  # one step: requests reorder the dict without the lock
+            if oldest == DEFAULT_NAMESPACE:
+                if len(namespaces) == 1:
+                    return
+                namespaces.move_to_end(oldest)
+                continue
+            self._forget(oldest)
+
+    def _forget(self, name):
+        """(under the lock) Drop a namespace and give back what its journal held."""
+        namespace = self._namespaces.pop(name, None)
+        self._last_used.pop(name, None)
+        self.bindings.release(name)
+        if namespace is not None:
+            namespace.journal.clear()
 
     def namespaces(self):
         return sorted(self._namespaces)
@@ -187,14 +226,13 @@ class Store:
     def drop(self, name):
         """Forget a namespace entirely; it is rebuilt from the seed if used again."""
         with self._lock:
-            self._namespaces.pop(name, None)
-            self._last_used.pop(name, None)
-        self.bindings.release(name)
+            self._forget(name)
 
     def _touch(self, name):
         """Note the use of `name`; now and then (a tenth of the idle time), forget the namespaces
-        idle for longer than `idle_seconds`, but never the default one."""
-        now = self.clock.now().timestamp()
+        idle for longer than `idle_seconds`, but never the default one. Idle time is real time,
+        not the sandbox clock: a test moving the clock must not evict the namespaces of others."""
+        now = monotonic()
         self._last_used[name] = now
         if now < self._next_sweep:
             return
@@ -203,9 +241,7 @@ class Store:
             # a copy: requests in other threads note their use without the lock
             for idle in [n for n, used in list(self._last_used.items()) if used <= now - self.idle_seconds]:
                 if idle != DEFAULT_NAMESPACE:
-                    self._namespaces.pop(idle, None)
-                    self._last_used.pop(idle, None)
-                    self.bindings.release(idle)
+                    self._forget(idle)
 
 
 def describe_store(store):
@@ -219,7 +255,9 @@ def build_store(config, vendors, seeds, clock):
     database between workers; none keeps everything in this process."""
     options = dict(seed=config["SEED"], outbox_size=int(config["OUTBOX_SIZE"]),
                    journal_size=int(config["JOURNAL_SIZE"]), settings=config,
-                   idle_seconds=float(config["NAMESPACE_IDLE_SECONDS"]))
+                   idle_seconds=float(config["NAMESPACE_IDLE_SECONDS"]),
+                   max_namespaces=int(config["MAX_NAMESPACES"]), journal_bytes=int(config["JOURNAL_BYTES"]),
+                   journal_total_bytes=int(config["JOURNAL_TOTAL_BYTES"]))
     url = config.get("STORE_URL")
     if not url or url == "memory":
         return Store(vendors, seeds, clock, **options)

@@ -1,8 +1,8 @@
-"""Namespaces end: deleted on request, or forgotten after SANDBOX_NAMESPACE_IDLE_SECONDS of the
-process clock (--frozen-clock, else the wall clock); either way they start again from the seed
-and leave nothing behind in the store."""
+"""Namespaces end: deleted on request, forgotten after SANDBOX_NAMESPACE_IDLE_SECONDS of real time (on by
+default), or, beyond SANDBOX_MAX_NAMESPACES, the least recently used first; never "default". Either way
+they start again from the seed and leave nothing behind in the store."""
 
-from datetime import timedelta
+import pytest
 
 from .conftest import NS, ClientHttp, create_app
 
@@ -11,8 +11,19 @@ HIPP = {"Authorization": "Bearer your-api-key"}
 NEW_USER = {"firstName": "Ida", "lastName": "Idle", "email": "ida@example.com", "role": "PATIENT"}
 
 
-def make(idle=0):
-    app = create_app({"TESTING": True, "FROZEN_CLOCK": FROZEN, "NAMESPACE_IDLE_SECONDS": idle})
+@pytest.fixture
+def elapse(monkeypatch):
+    """Move the store's real-time clock (time.monotonic) forward by some seconds."""
+    now = [1000.0]
+    monkeypatch.setattr("vendor_sandbox.store.monotonic", lambda: now[0])
+
+    def forward(seconds):
+        now[0] += seconds
+    return forward
+
+
+def make(**config):
+    app = create_app({"TESTING": True, "FROZEN_CLOCK": FROZEN, **config})
     return ClientHttp(app), app.extensions["vendor_sandbox.store"]
 
 
@@ -25,9 +36,8 @@ def create(http, namespace):
     assert http.request("POST", "/hipp/api/v1/users", body=NEW_USER, headers={**HIPP, NS: namespace}).status == 200
 
 
-def advance(store, seconds):
-    """Time passes for the process: idleness is process time, which no namespace's clock moves."""
-    store.clock.advance(timedelta(seconds=seconds))
+def advance(http, seconds):
+    assert http.request("POST", "/_sandbox/clock", body={"advance": seconds}).status == 200
 
 
 def test_a_deleted_namespace_starts_again_from_the_seed():
@@ -38,13 +48,13 @@ def test_a_deleted_namespace_starts_again_from_the_seed():
     assert users(http, "gone") == 0
 
 
-def test_an_idle_namespace_is_forgotten_and_a_busy_one_is_kept():
-    http, store = make(idle=60)
+def test_an_idle_namespace_is_forgotten_and_a_busy_one_is_kept(elapse):
+    http, store = make(NAMESPACE_IDLE_SECONDS=60)
     create(http, "idle")
     create(http, "busy")
-    advance(store, 50)
+    elapse(50)
     users(http, "busy")
-    advance(store, 11)  # "idle" unused for 61 s, "busy" for 11 s
+    elapse(11)  # "idle" unused for 61 s, "busy" for 11 s
     users(http, "busy")
     assert "idle" not in store.namespaces()
     assert "busy" in store.namespaces()
@@ -52,27 +62,59 @@ def test_an_idle_namespace_is_forgotten_and_a_busy_one_is_kept():
     assert users(http, "busy") == 1
 
 
-def test_the_default_namespace_is_never_evicted():
-    http, store = make(idle=60)
+def test_the_default_namespace_is_never_evicted(elapse):
+    http, store = make(NAMESPACE_IDLE_SECONDS=60, MAX_NAMESPACES=2)
     create(http, "default")
-    advance(store, 3600)
-    users(http, "other")
+    elapse(3600)
+    for n in range(5):
+        users(http, f"other-{n}")
     assert users(http, "default") == 1
 
 
-def test_eviction_is_off_by_default():
+def test_idle_eviction_is_on_by_default_after_an_hour(elapse):
     http, store = make()
     create(http, "kept")
-    advance(store, 365 * 24 * 3600)
+    elapse(3599)
+    users(http, "other")
+    assert users(http, "kept") == 1
+    elapse(3601)
+    users(http, "other")
+    assert "kept" not in store.namespaces()
+
+
+def test_moving_the_sandbox_clock_evicts_nothing(elapse):
+    """A test that moves the clock a year must not wipe the namespaces other tests are using."""
+    http, store = make(NAMESPACE_IDLE_SECONDS=60)
+    create(http, "kept")
+    advance(http, 365 * 24 * 3600)
     users(http, "other")
     assert users(http, "kept") == 1
 
 
-def test_a_thousand_namespaces_leave_nothing_once_idle():
-    http, store = make(idle=60)
+def test_idle_eviction_can_be_turned_off(elapse):
+    http, store = make(NAMESPACE_IDLE_SECONDS=0)
+    create(http, "kept")
+    elapse(365 * 24 * 3600)
+    users(http, "other")
+    assert users(http, "kept") == 1
+
+
+def test_a_thousand_namespaces_leave_nothing_once_idle(elapse):
+    http, store = make(NAMESPACE_IDLE_SECONDS=60, MAX_NAMESPACES=5000)
     for n in range(1_000):
         create(http, f"many-{n}")
     assert len(store.namespaces()) >= 1_000
-    advance(store, 61)
+    elapse(61)
     users(http, "default")
     assert store.namespaces() == ["default"]
+
+
+def test_beyond_the_maximum_the_least_recently_used_namespace_is_forgotten():
+    http, store = make(MAX_NAMESPACES=3)
+    for name in ("a", "b", "c"):
+        create(http, name)
+    users(http, "a")  # "b" is now the least recently used
+    create(http, "d")
+    assert store.namespaces() == ["a", "c", "d"]
+    assert users(http, "b") == 0  # back from the seed, and "c" makes way for it
+    assert store.namespaces() == ["a", "b", "d"]

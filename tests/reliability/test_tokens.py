@@ -42,7 +42,8 @@ def test_an_unfrozen_clock_freezes_where_it_is_moved_to():
     {"advance": 1, "set": FROZEN}, {"rewind": 5},
 ])
 def test_a_bad_clock_move_is_a_400_and_moves_nothing(http, body):
-    reply = http.request("POST", "/_sandbox/clock", body=body)
+    # JSON even without a body: a body-less call without it is refused before the clock sees it
+    reply = http.request("POST", "/_sandbox/clock", body=body, headers={"Content-Type": "application/json"})
     assert reply.status == 400
     assert reply.json["error"]["code"] == "invalid_clock"
     assert http.request("GET", "/_sandbox/clock").json["now"] == "2025-01-15T10:30:00.000Z"

@@ -1,12 +1,11 @@
 """The /_sandbox/ control plane, and the hooks it keeps on vendor traffic (journal, faults)."""
 
-import json
 from pathlib import Path
 
 from ..errors import SandboxError
 from . import clock, settings, traffic  # noqa: F401 (clock, settings: their routes join the blueprint)
 from .routes import blp, render_error
-from .state import import_state
+from .state import import_state, parse
 
 
 def init_app(app):
@@ -18,10 +17,11 @@ def load_state_file(app, path):
     """Start the default namespace from a snapshot file (`serve --state FILE`)."""
     store = app.extensions["vendor_sandbox.store"]
     try:
-        snapshot = json.loads(Path(path).read_text(encoding="utf-8"))
-        import_state(store.namespace(), list(store.vendors), snapshot)
-    except (OSError, ValueError, SandboxError) as error:
-        raise ValueError(f"cannot start from the snapshot {path}: {error}") from error
+        import_state(store.namespace(), store.vendors, parse(Path(path).read_bytes()))
+    except OSError as error:
+        raise ValueError(f"cannot read the snapshot {path}: {error.strerror or error}") from None
+    except SandboxError as error:
+        raise ValueError(f"cannot start from the snapshot {path}: {error.message}") from None
 
 
 __all__ = ["init_app", "load_state_file", "render_error"]

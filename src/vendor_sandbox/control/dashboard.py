@@ -17,7 +17,7 @@ def register(blp):
     def dashboard():
         """The dashboard of the namespace named by X-Sandbox-Namespace or ?namespace=."""
         store = get_store()
-        namespace = store.namespace(namespace_name(from_query=True))
+        namespace = store.namespace(namespace_name(from_query=True), create=False)
         return render_template(
             "dashboard.html",
             namespace=namespace.name,
@@ -77,7 +77,9 @@ def cell(value):
 def latest_requests(journal):
     """The newest journal entries first, trimmed to what the page shows."""
     return [{"vendor": e["vendor"], "method": e["method"], "status": e["status"],
-             "path": e["path"] + (f"?{urlencode(e['query'], doseq=True)}" if e.get("query") else ""),
+             # "[redacted]" stays readable
+             "path": e["path"] + (f"?{urlencode(e['query'], doseq=True, safe='[]')}"
+                                  if e.get("query") else ""),
              "duration": f"{e['durationMs']:.1f} ms", "time": e["timestamp"]}
             for e in reversed(journal.entries(limit=LATEST_REQUESTS))]
 

@@ -3,14 +3,14 @@
 import hmac
 from http import HTTPStatus
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from .. import __version__
 from ..errors import SandboxError, describe
 from ..ids import parse_instant
 from ..store import describe_store, get_store, namespace_name
-from . import credentials as minting, dashboard, docs
-from .state import export_state, import_state
+from . import browser_guard, credentials as minting, dashboard, docs
+from .state import export_state, import_state, parse, stream
 
 blp = Blueprint("sandbox", __name__, url_prefix="/_sandbox", template_folder="templates")
 docs.register(blp)
@@ -37,6 +37,9 @@ def require_admin_token():
                            f"this sandbox needs its admin token in {ADMIN_HEADER} (SANDBOX_ADMIN_TOKEN)")
 
 
+browser_guard.register(blp)  # after the token check: without the token, a 401 is the answer
+
+
 @blp.get("/health")
 def health():
     """Ready probe: 503 while the shared store is unreachable, so a load balancer skips this replica."""
@@ -50,7 +53,7 @@ def health():
 @blp.get("/credentials")
 def credentials():
     """Every credential of the namespace, per vendor, as a developer pastes it into a client."""
-    namespace = get_store().namespace(namespace_name())
+    namespace = get_store().namespace(namespace_name(), create=False)
     return {name: namespace.backend(name).credentials() for name in get_store().vendors}
 
 
@@ -79,7 +82,7 @@ def drop_namespace():
 @blp.get("/outbox")
 def outbox():
     """E-mails and SMS the vendors sent in this namespace, oldest first; filter by vendor or to."""
-    box = get_store().namespace(namespace_name()).outbox
+    box = get_store().namespace(namespace_name(), create=False).outbox
     return {"messages": box.messages(vendor=request.args.get("vendor"), to=request.args.get("to"))}
 
 
@@ -109,7 +112,7 @@ def requests_journal():
     """The journal of vendor requests, oldest first; filters: vendor, method, path (glob),
     status (404 or 4xx), since, until (ISO-8601), limit (the most recent N)."""
     args = request.args
-    journal = get_store().namespace(namespace_name()).journal
+    journal = get_store().namespace(namespace_name(), create=False).journal
     return {"requests": journal.entries(
         vendor=args.get("vendor"), method=args.get("method"), path=args.get("path"),
         status=args.get("status"), since=_instant_arg("since"), until=_instant_arg("until"),
@@ -126,7 +129,7 @@ def clear_requests_journal():
 @blp.get("/faults")
 def list_faults():
     """The fault rules of this namespace, with how often each fired and what remains."""
-    return {"faults": get_store().namespace(namespace_name()).faults.list()}
+    return {"faults": get_store().namespace(namespace_name(), create=False).faults.list()}
 
 
 @blp.post("/faults")
@@ -206,17 +209,20 @@ def _instant_arg(name):
 
 @blp.get("/state")
 def get_state():
-    """The whole namespace as a JSON snapshot (every vendor's data and the outbox)."""
+    """The whole namespace as a JSON snapshot (every vendor's data and the outbox), streamed."""
     store = get_store()
-    return export_state(store.namespace(namespace_name()), list(store.vendors))
+    document = export_state(store.namespace(namespace_name(), create=False), list(store.vendors))
+    return Response(stream(document), mimetype="application/json")
 
 
 @blp.put("/state")
 def put_state():
     """Replace the namespace with a snapshot from GET /_sandbox/state; a bad one changes nothing."""
     store = get_store()
-    namespace = store.namespace(namespace_name())
     # snapshots outgrow the vendors' body limit; this one endpoint takes its own
     request.max_content_length = current_app.config["STATE_MAX_CONTENT_LENGTH"]
-    import_state(namespace, list(store.vendors), request.get_json(silent=True))
+    # read once and not cached: the bytes are gone before the parsed records are loaded
+    snapshot = parse(request.stream.read())
+    namespace = store.namespace(namespace_name())
+    import_state(namespace, store.vendors, snapshot)
     return {"namespace": namespace.name, "restored": list(store.vendors)}

@@ -1,18 +1,20 @@
 """Hooks on vendor traffic: forced faults before a request, the journal after it."""
 
 import time
+from urllib.parse import parse_qs
 
 from flask import current_app, g, request
 from werkzeug.exceptions import HTTPException, TooManyRequests, default_exceptions
 from werkzeug.wrappers import Request
 
-from .. import strictjson
+from .. import redact, strictjson
 from ..errors import SandboxError
 from ..ids import iso_millis
 from ..store import current_namespace, get_store
 
 FAULT_HEADER = "X-Sandbox-Fault"
-REDACTED_HEADERS = {"authorization", "proxy-authorization", "cookie"}
+FORM = "application/x-www-form-urlencoded"
+ENTRY_OVERHEAD = 2048  # bytes of an entry beyond its strings: the dicts, the closure, the numbers
 _UNRESOLVED = object()
 
 
@@ -30,6 +32,9 @@ def before_vendor_request():
     vendor = ctx.sandbox_vendor = get_store().vendor_for(req.path)
     if vendor is None:
         return None
+    if req.mimetype == FORM:
+        # read (and kept) before the view parses the form, which would consume the stream unkept
+        _request_bytes(req)
     try:
         namespace = current_namespace()
     except SandboxError:
@@ -112,6 +117,7 @@ def after_vendor_request(response):
     response_headers = list(response.headers)
     body = _kept(_request_bytes(req), limit)
     sent = None if response.is_streamed else _kept(response.get_data(), limit)
+    response_type = response.mimetype
     method, path = req.method, req.path
 
     def details(entry):
@@ -121,17 +127,19 @@ def after_vendor_request(response):
             "vendor": entry["vendor"],
             "method": entry["method"],
             "path": entry["path"],
-            "query": recorded.args.to_dict(flat=False),
-            "headers": {k: ("[redacted]" if k.lower() in REDACTED_HEADERS else v)
-                        for k, v in recorded.headers.items()},
-            "body": _body(body),
+            "query": redact.query(recorded.args.to_dict(flat=False)),
+            "headers": redact.headers(recorded.headers.items()),
+            "body": _body(body, recorded.mimetype),
             "status": entry["status"],
-            "responseHeaders": dict(response_headers),
-            "responseBody": _body(sent),
+            "responseHeaders": redact.headers(response_headers),
+            "responseBody": _body(sent, response_type),
             "durationMs": entry["durationMs"],
             "timestamp": entry["timestamp"],
         }
 
+    # what the entry holds, roughly: its kept bodies and the request's CGI strings
+    size = ENTRY_OVERHEAD + (len(body[0]) if body else 0) + (len(sent[0]) if sent else 0) + sum(
+        len(k) + len(v) for k, v in environ.items()) + sum(len(k) + len(v) for k, v in response_headers)
     namespace.journal.record({
         "vendor": vendor.NAME,
         "method": method,
@@ -139,7 +147,7 @@ def after_vendor_request(response):
         "status": response.status_code,
         "durationMs": round((time.perf_counter() - started) * 1000, 3),
         "timestamp": iso_millis(namespace.clock.now()),
-    }, details)
+    }, details, size)
     return response
 
 
@@ -155,14 +163,18 @@ def _kept(data, limit):
     return (data[:limit], len(data)) if data else None
 
 
-def _body(kept):
-    """Parsed JSON when the bytes are JSON, else text; cut at the journal's limit."""
+def _body(kept, mimetype):
+    """Parsed JSON when the bytes are JSON, {name: [values]} for a form, else text; cut at the
+    journal's limit; secrets redacted in each."""
     if not kept:
         return None
     data, length = kept
+    text = data.decode("utf-8", "replace")
     if length > len(data):
-        return data.decode("utf-8", "replace") + f"... [{length - len(data)} more bytes]"
+        return redact.text(text) + f"... [{length - len(data)} more bytes]"
+    if mimetype == FORM:
+        return redact.query(parse_qs(text, keep_blank_values=True))
     try:
-        return strictjson.loads(data)
+        return redact.document(strictjson.loads(data))
     except ValueError:
-        return data.decode("utf-8", "replace")
+        return redact.text(text)

@@ -218,8 +218,10 @@ class RedisStore(Store):
                 "use another database (redis://host:port/N) or empty this one")
         self._checked = True
 
-    def namespace(self, name=DEFAULT_NAMESPACE):
+    def namespace(self, name=DEFAULT_NAMESPACE, create=True):
         namespace = self._namespaces.get(name)
+        if namespace is None and not create and not self._exists(name):
+            return Namespace(name, self)  # a throwaway seeded copy: reading builds nothing
         if namespace is None or self.idle_seconds:
             self._use(name, first=namespace is None)
             if namespace is None:
@@ -250,6 +252,10 @@ class RedisStore(Store):
                     self.bindings.reload()
         except (*UNAVAILABLE, StoreUnavailable) as error:
             LOG.warning("namespace use not noted, redis unavailable: %s", error)
+
+    @guarded
+    def _exists(self, name):
+        return self.redis.zscore(NAMESPACES, name) is not None
 
     @guarded
     def namespaces(self):

@@ -254,7 +254,11 @@ class RedisCollection:
         for field, holder in claims.items():
             unique, value = _loads(field)
             holders.setdefault(unique, {})[value] = holder.decode()
-        return {"records": pairs, "indexes": indexes, "claims": holders}
+        # sorted, as the in-memory dump: the same state exports the same bytes whatever the order
+        # Redis's hash (or a process's string hashing) gives
+        claims = {unique: {value: holders[unique][value] for value in sorted(holders[unique], key=str)}
+                  for unique in sorted(holders)}
+        return {"records": pairs, "indexes": indexes, "claims": claims}
 
     def load(self, data):
         """Replace everything, base included, in one MULTI/EXEC."""

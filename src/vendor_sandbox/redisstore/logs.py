@@ -32,9 +32,10 @@ class RedisJournal:
         self._name, self._namespaces, self._clock = namespace, namespaces_key, clock
         self._record = client.register_script(_RECORD)
 
-    def record(self, entry, details=None):
+    def record(self, entry, details=None, size=0):
         """The complete entry is built now (another worker may read it); an unreachable Redis
-        loses the entry, never the response the vendor already gave."""
+        loses the entry, never the response the vendor already gave. `size` (the in-memory
+        journal's byte bound) is not counted here: this journal is bounded by its entry count."""
         forget()  # the request is over: its observed versions are not trusted any longer
         full = details({"id": 0, **entry}) if details else {"id": 0, **entry}
         del full["id"]
