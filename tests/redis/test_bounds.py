@@ -81,3 +81,17 @@ def test_all_journals_together_keep_at_most_the_total_and_a_drop_gives_its_bytes
         assert workers[0].delete("/_sandbox/namespace", headers={NS: name}).status_code == 204
     assert int(redis.get("vs:journals:bytes")) == 0
     assert redis.zcard("vs:journals") == 0
+
+
+def test_a_namespace_forgotten_beyond_the_maximum_releases_its_credentials_on_every_worker(database, redis_server):
+    one = create_app({"STORE_URL": database, "MAX_NAMESPACES": 2}).test_client()
+    two = create_app({"STORE_URL": database, "MAX_NAMESPACES": 2}).test_client()
+    key = one.post("/_sandbox/credentials", json={"vendor": "hipp"}, headers={NS: "bound"}).get_json()["apiKey"]
+    assert two.get("/hipp/api/v1/users", headers={"Authorization": f"Bearer {key}"}).status_code == 200
+    for name in ("x", "y"):  # "bound" is the least recently used: forgotten
+        assert one.get("/hipp/api/v1/users", headers={**HIPP, NS: name}).status_code == 200
+    assert "bound" not in names(db(redis_server, database))
+    assert db(redis_server, database).hgetall("vs:bindings") == {}
+    for worker in (two, one):  # the key is the default namespace's now, where no such key exists
+        reply = worker.get("/hipp/api/v1/users", headers={"Authorization": f"Bearer {key}"})
+        assert (reply.status_code, reply.get_json()) == (401, {"error": "Invalid API key"})

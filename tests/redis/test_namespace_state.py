@@ -2,10 +2,12 @@
 moved through one worker process and read through the other, over connections pinned to each."""
 
 import threading
+import time
 from datetime import UTC, datetime
 
 import pytest
 
+from ..redisserver import RedisServer
 from ..reliability.conftest import LiveHttp, login
 from ..reliability.test_tokens import EXPIRED, HOUR
 from .conftest import FROZEN, serve
@@ -195,3 +197,50 @@ def test_a_snapshot_round_trip_keeps_the_bindings_on_every_worker(sandbox):
         assert worker.call("GET", "/hipp/api/v1/users", headers=hipp(key))[0] == 200
     assert journaled(b, "restored") == [("GET", "/hipp/api/v1/users", 200)] * 2
     assert journaled(b, "saved") == []
+
+
+@pytest.fixture
+def own_redis():
+    server = RedisServer(appendonly=True).start()  # its own process: the test stops and starts it
+    yield server
+    server.cleanup()
+
+
+UNAVAILABLE = {"error": {"code": "service_unavailable",
+                         "message": "The sandbox's shared store (Redis) is unreachable; retry shortly."}}
+
+
+def test_with_redis_unreachable_all_three_answer_503_and_come_back_with_it(own_redis):
+    server = serve(own_redis.url(), workers=2)
+    pinned = one_per_worker(server)
+    a, b = pinned.values()
+    try:
+        key = a.call("POST", "/_sandbox/credentials", {"vendor": "hipp"}, ns("outage"))[1]["apiKey"]
+        assert a.call("POST", "/_sandbox/clock", {"set": "2031-05-06T07:08:09Z"}, ns("outage"))[0] == 200
+        assert a.call("PATCH", "/_sandbox/settings", {"zus_environment": "production"}, ns("outage"))[0] == 200
+        for worker in (a, b):
+            assert worker.call("GET", "/hipp/api/v1/users", headers=hipp(key))[0] == 200
+        own_redis.stop()
+        for worker in (a, b):
+            started = time.monotonic()
+            assert worker.call("GET", "/_sandbox/clock", headers=ns("outage")) == (503, UNAVAILABLE)
+            assert worker.call("POST", "/_sandbox/clock", {"advance": 5}, ns("outage")) == (503, UNAVAILABLE)
+            assert worker.call("GET", "/_sandbox/settings", headers=ns("outage")) == (503, UNAVAILABLE)
+            assert worker.call("PATCH", "/_sandbox/settings", {"zus_environment": None}, ns("outage")) == \
+                (503, UNAVAILABLE)
+            assert worker.call("POST", "/_sandbox/credentials", {"vendor": "hipp"}, ns("outage")) == \
+                (503, UNAVAILABLE)
+            status, body = worker.call("GET", "/hipp/api/v1/users", headers=hipp(key))  # bound: Hipp's 503
+            assert status == 503 and isinstance(body, dict) and isinstance(body["error"], str), body
+            assert time.monotonic() - started < 30  # six requests, each within the store's timeouts
+        own_redis.start()  # the same port, its append-only file: all three are back
+        for worker in (b, a):
+            assert worker.call("GET", "/_sandbox/clock", headers=ns("outage"))[1]["now"] == MOVED_ISO
+            assert worker.call("GET", "/_sandbox/settings", headers=ns("outage"))[1]["overridden"] == \
+                ["zus_environment"]
+            assert worker.call("GET", "/hipp/api/v1/users", headers=hipp(key))[0] == 200
+        assert journaled(a, "outage") == [("GET", "/hipp/api/v1/users", 200)] * 4
+    finally:
+        for worker in (a, b):
+            worker.close()
+        server.stop()
