@@ -15,7 +15,8 @@ RUN /opt/vendor-sandbox/bin/pip install --no-cache-dir --no-deps --no-build-isol
 
 FROM python:3.11-slim
 COPY --from=build /opt/vendor-sandbox /opt/vendor-sandbox
-RUN useradd --system --no-create-home --shell /usr/sbin/nologin sandbox
+RUN useradd --system --no-create-home --shell /usr/sbin/nologin sandbox \
+ && install -d -o sandbox -g sandbox /data
 USER sandbox
 # inside a container the sandbox must listen on every interface to be reachable, which it refuses
 # without an admin token unless SANDBOX_INSECURE is on: the published port is the boundary, so publish
@@ -24,8 +25,13 @@ ENV PATH=/opt/vendor-sandbox/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     SANDBOX_HOST=0.0.0.0 \
     SANDBOX_PORT=8080 \
+    SANDBOX_TLS_PORT=8443 \
+    SANDBOX_DATA_DIR=/data \
     SANDBOX_INSECURE=true
-EXPOSE 8080
+# 8080: HTTP and the proxy; 8443: HTTPS with the local CA. /data keeps the CA, so a client
+# that trusts it once keeps trusting every later container on the same volume
+EXPOSE 8080 8443
+VOLUME ["/data"]
 # follows `serve --port N` as well as SANDBOX_PORT (vendor_sandbox/healthcheck.py)
 HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
     CMD ["python", "-m", "vendor_sandbox.healthcheck"]

@@ -30,7 +30,11 @@ class LiveServer:
     def __init__(self, command, env=None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "SANDBOX_PORT": str(self.port), **(env or {})}
+        self.tls_port = free_port()
+        # the TLS port on a free port too, and the CA in a folder of this server's own
+        self._data_dir = tempfile.TemporaryDirectory(prefix="vendor-sandbox-data-")
+        env = {**os.environ, "SANDBOX_PORT": str(self.port), "SANDBOX_TLS_PORT": str(self.tls_port),
+               "SANDBOX_DATA_DIR": self._data_dir.name, **(env or {})}
         # a file, not a pipe: nobody reads while the server runs, and a full pipe blocks its logging
         self._log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(command, env=env, stdout=self._log, stderr=subprocess.STDOUT)
@@ -76,3 +80,4 @@ class LiveServer:
             self.process.kill()
             self.process.wait()
         self._log.close()
+        self._data_dir.cleanup()

@@ -102,16 +102,18 @@ def test_the_command_line_imports_the_app_with_the_collector_paused_and_frozen()
 
 def test_serve_on_embedded_defaults_binds_127_0_0_1_8080_unless_told(monkeypatch):
     captured = {}
-    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, host, port, threads: captured.update(
-        host=host, port=port, threads=threads, seed=app.config["SEED"]))
+    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, host, port, threads, tls_port: (
+        captured.update(host=host, port=port, threads=threads, seed=app.config["SEED"], tls_port=tls_port)))
     monkeypatch.delenv("SANDBOX_PORT", raising=False)
+    monkeypatch.delenv("SANDBOX_TLS_PORT", raising=False)
     with pytest.raises(SystemExit) as exit_info:
         main(["serve"])
     assert exit_info.value.code == 0
-    assert captured == {"host": "127.0.0.1", "port": 8080, "threads": 8, "seed": 0}
+    assert captured == {"host": "127.0.0.1", "port": 8080, "threads": 8, "seed": 0, "tls_port": 8443}
     with pytest.raises(SystemExit):
-        main(["serve", "--host", "0.0.0.0", "--port", "9999", "--seed", "4", "--fake-users", "5", "--insecure"])
-    assert captured == {"host": "0.0.0.0", "port": 9999, "threads": 8, "seed": 4}
+        main(["serve", "--host", "0.0.0.0", "--port", "9999", "--seed", "4", "--fake-users", "5", "--insecure",
+              "--tls-port", "0"])
+    assert captured == {"host": "0.0.0.0", "port": 9999, "threads": 8, "seed": 4, "tls_port": None}
 
 
 @pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "example.org", "::"])
@@ -127,7 +129,8 @@ def test_serve_refuses_a_reachable_address_without_an_admin_token(monkeypatch, c
                                             ([], {"SANDBOX_INSECURE": "true"})])
 def test_serve_binds_a_reachable_address_with_a_token_or_insecure(monkeypatch, args, env):
     served = []
-    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, host, port, threads: served.append(host))
+    monkeypatch.setattr("vendor_sandbox.server.run",
+                        lambda app, host, port, threads, tls_port: served.append(host))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     with pytest.raises(SystemExit) as exit_info:
@@ -138,7 +141,8 @@ def test_serve_binds_a_reachable_address_with_a_token_or_insecure(monkeypatch, a
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.0.0.2"])
 def test_loopback_addresses_need_no_token(monkeypatch, host):
     served = []
-    monkeypatch.setattr("vendor_sandbox.server.run", lambda app, host, port, threads: served.append(host))
+    monkeypatch.setattr("vendor_sandbox.server.run",
+                        lambda app, host, port, threads, tls_port: served.append(host))
     with pytest.raises(SystemExit):
         main(["serve", "--host", host])
     assert served == [host]

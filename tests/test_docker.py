@@ -31,12 +31,19 @@ def environment():
     return dict(re.findall(r"(\w+)=(\S+)", last("ENV")))
 
 
-def test_slim_non_root_exposes_8080():
+def test_slim_non_root_exposes_8080_and_8443():
     assert re.search(r"^FROM python:3\.\d+-slim$", final_stage().splitlines()[0])
     assert last("USER") not in ("root", "0")
-    assert last("EXPOSE") == "8080"
+    assert last("EXPOSE") == "8080 8443"
     assert environment()["SANDBOX_HOST"] == "0.0.0.0"
     assert environment()["SANDBOX_PORT"] == "8080"
+    assert environment()["SANDBOX_TLS_PORT"] == "8443"
+
+
+def test_the_ca_lives_on_a_volume_the_user_can_write():
+    assert environment()["SANDBOX_DATA_DIR"] == "/data"
+    assert json.loads(last("VOLUME")) == ["/data"]
+    assert "install -d -o sandbox -g sandbox /data" in final_stage()
 
 
 def test_healthcheck_runs_the_packaged_probe_of_the_health_endpoint():
@@ -74,7 +81,9 @@ def test_the_dependencies_are_installed_before_the_source_is_copied():
 
 def test_the_image_command_starts_the_server_and_the_healthcheck_passes():
     env = {k: v for k, v in environment().items() if k.startswith("SANDBOX_")}
-    env.pop("SANDBOX_PORT")  # 8080 may be taken on this machine: LiveServer sets a free one
+    # 8080 and 8443 may be taken on this machine, and /data is the image's: LiveServer sets its own
+    for name in ("SANDBOX_PORT", "SANDBOX_TLS_PORT", "SANDBOX_DATA_DIR"):
+        env.pop(name)
     server = LiveServer(image_command(), env=env).wait_ready()
     try:
         healthcheck = json.loads(last("HEALTHCHECK").split("CMD", 1)[1])

@@ -60,11 +60,21 @@ def test_a_foreign_host_gets_no_redirect_echoing_it(server):
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST.", "[::1]:{port}",
-                                  "127.8.9.10", "app.localhost:{port}", "app.hipp.health",
-                                  "api.sandbox.zusapi.com", "sandbox.internal:{port}", "ci-runner.local"])
-def test_loopback_names_vendor_hostnames_and_allowed_names_are_answered(server, host):
+                                  "127.8.9.10", "app.localhost:{port}", "sandbox.internal:{port}", "ci-runner.local"])
+def test_loopback_names_and_allowed_names_are_answered(server, host):
     status, _, body = send(server, "GET", "/_sandbox/health", host.format(port=server.port))
     assert status == 200 and body["status"] == "ok"
+
+
+@pytest.mark.parametrize(("host", "path", "expected"), [
+    ("app.hipp.health", "/api/v1/users", (401, {"error": "API key required"})),
+    ("api.sandbox.zusapi.com", "/fhir/metadata", (200, "CapabilityStatement")),
+])
+def test_vendor_hostnames_are_answered_as_the_vendor(server, host, path, expected):
+    """A vendor's own name passes the guard and is that vendor at its real paths (front/routing.py)."""
+    status, _, body = send(server, "GET", path, host)
+    assert status == expected[0]
+    assert (json.loads(body)["resourceType"] if status == 200 else body) == expected[1]
 
 
 def test_a_server_bound_beyond_loopback_checks_only_the_names_it_is_given():

@@ -57,6 +57,46 @@ def test_server_url(sandbox_server):
 '''
 
 
+PROXY_TESTS = '''
+import json
+import os
+import urllib.request
+
+import requests
+
+KEY = {"Authorization": "Bearer your-api-key"}
+DOCS_USER = "usr_1234567890_abc123def"
+USER_PATH = "/hipp/api/v1/users/" + DOCS_USER
+
+
+def test_base_url_carries_the_namespace_so_no_header_is_needed(sandbox):
+    assert sandbox.base_url("hipp") == f"{sandbox.url}/ns/{sandbox.namespace}/hipp/api"
+    with urllib.request.urlopen(urllib.request.Request(sandbox.base_url("hipp") + "/v1/users/" + DOCS_USER,
+                                                       headers=KEY)) as response:
+        assert json.loads(response.read())["publicId"] == DOCS_USER
+    assert [e["path"] for e in sandbox.requests()] == [USER_PATH]
+
+
+def test_proxy_env_runs_a_block_with_the_proxy_and_the_ca(sandbox):
+    assert "HTTPS_PROXY" not in os.environ
+    with sandbox.proxy_env():
+        assert os.environ["REQUESTS_CA_BUNDLE"] == sandbox.ca_bundle
+        response = requests.get("https://app.hipp.health" + USER_PATH.removeprefix("/hipp"), headers=KEY)
+    assert "HTTPS_PROXY" not in os.environ and "REQUESTS_CA_BUNDLE" not in os.environ
+    assert response.status_code == 200 and response.json()["publicId"] == DOCS_USER
+    # the proxy URL names the test's namespace: the request is in its journal
+    assert [(e["path"], e["status"]) for e in sandbox.requests()] == [(USER_PATH, 200)]
+
+
+def test_the_proxy_fixture(sandbox_proxy):
+    with open(sandbox_proxy.ca_bundle) as file:
+        assert file.read().startswith("-----BEGIN CERTIFICATE-----")
+    response = requests.get("http://app.hipp.health" + USER_PATH.removeprefix("/hipp"), headers=KEY)
+    assert response.status_code == 200
+    assert sandbox_proxy.requests()[0]["path"] == USER_PATH
+'''
+
+
 def test_the_plugin_is_registered_through_its_entry_point(pytester):
     result = pytester.runpytest_subprocess("--help")
     result.stdout.fnmatch_lines(["*--sandbox-url=SANDBOX_URL*"])
@@ -105,6 +145,27 @@ def test_an_admin_token_is_sent_with_every_helper_call(pytester):
         args = ("--sandbox-url", server.url, "-p", "no:cacheprovider", "-k", "second")
         assert pytester.runpytest_subprocess(*args).ret != 0
         pytester.runpytest_subprocess(*args, "--sandbox-admin-token", "s3cret").assert_outcomes(passed=1)
+    finally:
+        server.stop()
+
+
+def test_namespaced_base_urls_the_ca_and_the_proxy(pytester, monkeypatch, tmp_path):
+    monkeypatch.setenv("SANDBOX_DATA_DIR", str(tmp_path))
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "REQUESTS_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    pytester.makepyfile(test_proxy=PROXY_TESTS)
+    pytester.runpytest_subprocess("-p", "no:cacheprovider").assert_outcomes(passed=3)
+    assert (tmp_path / "ca.pem").exists()  # the local server's CA, in SANDBOX_DATA_DIR
+
+
+def test_the_ca_of_a_running_server_is_fetched(pytester, monkeypatch):
+    for name in ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "REQUESTS_CA_BUNDLE"):
+        monkeypatch.delenv(name, raising=False)
+    server = LiveServer([*console_script(), "serve"]).wait_ready()
+    try:
+        pytester.makepyfile(test_proxy=PROXY_TESTS)
+        result = pytester.runpytest_subprocess("--sandbox-url", server.url, "-p", "no:cacheprovider")
+        result.assert_outcomes(passed=3)
     finally:
         server.stop()
 

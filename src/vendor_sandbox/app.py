@@ -6,12 +6,12 @@ from types import FunctionType
 from flask import Flask
 from werkzeug.routing import Rule
 
-from . import control, cors, envconfig, errors, fixturecheck, hostguard, limits, settings, store
-from .urls import ADDED_PREFIX
+from . import control, cors, envconfig, errors, fixturecheck, front, hostguard, limits, settings, store
 from .config import DefaultConfig
 from .ids import Clock
 from .seed import Seeds
 from .strictjson import StrictJSONProvider
+from .urls import ADDED_PREFIX
 from .vendors import VENDORS
 
 
@@ -90,6 +90,7 @@ def create_app(config=None):
         control.load_state_file(app, app.config["STATE_FILE"])
     if app.config["VENDOR"]:
         app.wsgi_app = MountAtRoot(app.wsgi_app, _vendor(app.config["VENDOR"]).URL_PREFIX)
+    front.init_app(app, VENDORS)  # outermost: vendor hosts and /ns/ paths decide what is routed
     return app
 
 

@@ -23,6 +23,11 @@ def cli():
 @cli.command()
 @click.option("--host", help="Address to bind [127.0.0.1]")
 @click.option("--port", type=int, help="Port to bind [8080]")
+@click.option("--tls-port", type=click.IntRange(min=0, max=65535),
+              help="HTTPS port, with the local CA's certificate; 0 turns it off [8443]")
+@click.option("--data-dir", type=click.Path(file_okay=False),
+              help="Where the local CA is kept [the user's data directory]")
+@click.option("--trusted-proxies", help="Addresses/networks whose X-Forwarded-*/Forwarded headers count")
 @click.option("--seed", type=int, help="Seed of every id, token and Faker value [0]")
 @click.option("--fixtures", "fixtures_dir", type=click.Path(exists=True, file_okay=False),
               help="Folder of <vendor>/*.json fixtures [the packaged ones]")
@@ -55,7 +60,7 @@ def serve(**options):
 
 def _serve(app):
     """One process (waitress threads), or --workers processes over the shared store."""
-    from .server import run
+    from .server import ListenError, run
     from .workers import check_workers
 
     config, workers = app.config, int(app.config["WORKERS"])
@@ -64,15 +69,30 @@ def _serve(app):
         check_workers(app.extensions["vendor_sandbox.store"], workers)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
+    tls_port = int(config["TLS_PORT"]) or None  # 0: no TLS port
     try:
         if workers == 1:
-            run(app, host, port, threads=threads)
+            run(app, host, port, threads=threads, tls_port=tls_port)
             return
         from .workers import run as run_workers
 
-        run_workers(app, host, port, workers, threads=threads)
-    except OSError as error:  # raised while binding, before anything is served
-        raise click.ClickException(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
+        run_workers(app, host, port, workers, threads=threads, tls_port=tls_port)
+    except ListenError as error:  # raised while binding, before anything is served
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@click.option("--data-dir", type=click.Path(file_okay=False),
+              help="Where the local CA is kept [SANDBOX_DATA_DIR, else the user's data directory]")
+def ca(data_dir):
+    """Print the path of the local CA certificate (made now if it is not there yet)."""
+    import os
+
+    from .front import CertificateAuthority
+
+    authority = CertificateAuthority(data_dir or os.environ.get("SANDBOX_DATA_DIR"))
+    authority.ensure()
+    click.echo(authority.ca_path)
 
 
 @cli.command()

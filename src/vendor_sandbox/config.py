@@ -4,6 +4,11 @@
 class DefaultConfig:
     HOST = "127.0.0.1"
     PORT = 8080
+    TLS_PORT = 8443  # the HTTPS port (the local CA's leaf); 0 turns it off
+    DATA_DIR = None  # where the local CA is kept; None: the user's data directory (front/ca.py)
+    TLS_NAMES = ""  # more names for the leaf, comma-separated (a Compose service name, say)
+    # addresses or networks (comma-separated) whose X-Forwarded-*/Forwarded headers are believed
+    TRUSTED_PROXIES = ""
     THREADS = 8  # bench/wsgi_servers.py: 4-16 made no consistent difference
     SEED = 0
     FIXTURES_DIR = None  # None: the fixtures packaged with vendor_sandbox

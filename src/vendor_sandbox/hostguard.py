@@ -12,6 +12,10 @@ from flask import current_app, request
 from .errors import SandboxError
 
 LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
+# the Host the peer sent, kept by the front layer before a trusted proxy's X-Forwarded-Host or
+# Forwarded replaces it: the guard judges the peer's request (a browser's Host names the page's
+# site), while URLs and audiences use the host the client named to the proxy
+RECEIVED_HOST = "vendor_sandbox.received_host"
 
 
 def init_app(app, vendors):
@@ -29,7 +33,7 @@ def check_host():
     allowed = current_app.extensions["vendor_sandbox.allowed_hosts"]
     if allowed is None:
         return
-    host = request.host
+    host = request.environ.get(RECEIVED_HOST) or request.host
     name = host_name(host)
     if name is None or not (is_loopback(name) or name in allowed):
         raise SandboxError(

@@ -11,11 +11,19 @@
         requests.get(sandbox.base_url("hipp") + "/v1/users", headers={"Authorization": f"Bearer {key}"})
 
 `--sandbox-url URL` uses a server that is already running (a container, say) instead.
+
+`sandbox.base_url(vendor)` carries the test's namespace in its path (/ns/{name}/...), so a client
+that only takes a base URL is isolated without any header. For code with hard-coded vendor URLs,
+`with sandbox.proxy_env():` (or the `sandbox_proxy` fixture) runs it with HTTPS_PROXY/HTTP_PROXY
+pointing at the sandbox (the namespace as the proxy's user name) and the sandbox's CA
+(`sandbox.ca_bundle`) in REQUESTS_CA_BUNDLE, SSL_CERT_FILE, CURL_CA_BUNDLE and NODE_EXTRA_CA_CERTS.
 """
 
+import contextlib
 import itertools
 import json
 import os
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -26,6 +34,12 @@ import pytest
 NAMESPACE_HEADER = "X-Sandbox-Namespace"
 ADMIN_HEADER = "X-Sandbox-Admin-Token"
 _counter = itertools.count(1)
+# the plugin's own calls go straight to the sandbox, whatever proxy the environment (or
+# proxy_env) names
+_direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+PROXY_VARIABLES = ("HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy")
+CA_VARIABLES = ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE", "NODE_EXTRA_CA_CERTS")
+CLEARED_VARIABLES = ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy")
 
 
 def pytest_addoption(parser):
@@ -43,10 +57,28 @@ class SandboxError(AssertionError):
 class SandboxServer:
     """Where the sandbox runs: `.url`, and `.base_url(vendor)` to give a vendor client."""
 
-    def __init__(self, url, admin_token=None, stop=None):
+    def __init__(self, url, admin_token=None, stop=None, ca_path=None):
         self.url = url.rstrip("/")
         self.admin_token = admin_token
         self._stop = stop
+        self._ca_path = ca_path  # a local server's: made on first use; else fetched from the server
+        self._fetched_ca = None
+
+    @property
+    def ca_bundle(self):
+        """Path of a PEM file with the sandbox's CA certificate (for the TLS port and the proxy)."""
+        if callable(self._ca_path):
+            self._ca_path = self._ca_path()
+        if self._ca_path:
+            return str(self._ca_path)
+        if self._fetched_ca is None:
+            with _direct.open(self.url + "/_sandbox/ca.pem", timeout=30) as response:
+                pem = response.read()
+            handle, path = tempfile.mkstemp(prefix="vendor-sandbox-ca-", suffix=".pem")
+            with os.fdopen(handle, "wb") as file:
+                file.write(pem)
+            self._fetched_ca = path
+        return self._fetched_ca
 
     def base_url(self, vendor):
         from .vendors import VENDORS
@@ -68,7 +100,7 @@ class SandboxServer:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(url, data=data, method=method, headers=headers)
         try:
-            with urllib.request.urlopen(request, timeout=30) as response:
+            with _direct.open(request, timeout=30) as response:
                 text = response.read()
         except urllib.error.HTTPError as error:
             raise SandboxError(f"{method} {path}: {error.code} {error.read().decode()}") from None
@@ -77,6 +109,8 @@ class SandboxServer:
     def stop(self):
         if self._stop:
             self._stop()
+        if self._fetched_ca:
+            os.unlink(self._fetched_ca)
 
 
 class Sandbox:
@@ -89,7 +123,38 @@ class Sandbox:
         self.headers = {NAMESPACE_HEADER: namespace}
 
     def base_url(self, vendor):
-        return self.server.base_url(vendor)
+        """The vendor's base URL in this test's namespace: /ns/{namespace}/... on the server."""
+        root = self.server.url
+        return root + f"/ns/{self.namespace}" + self.server.base_url(vendor)[len(root):]
+
+    @property
+    def ca_bundle(self):
+        return self.server.ca_bundle
+
+    @property
+    def proxy_url(self):
+        """The sandbox as an HTTP proxy, its user name this test's namespace."""
+        scheme, _, rest = self.server.url.partition("://")
+        return f"{scheme}://{self.namespace}:sandbox@{rest}"  # undici sends no user without a password
+
+    @contextlib.contextmanager
+    def proxy_env(self):
+        """Run a block with every HTTP(S) request sent to the sandbox's proxy, trusting its CA."""
+        # NODE_USE_ENV_PROXY: Node 24+ reads HTTPS_PROXY when it is set
+        values = {**dict.fromkeys(PROXY_VARIABLES, self.proxy_url),
+                  **dict.fromkeys(CA_VARIABLES, self.ca_bundle), "NODE_USE_ENV_PROXY": "1"}
+        saved = {name: os.environ.get(name) for name in (*values, *CLEARED_VARIABLES)}
+        try:
+            for name in CLEARED_VARIABLES:
+                os.environ.pop(name, None)
+            os.environ.update(values)
+            yield self
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
     def _call(self, verb, endpoint, body=None, **query):
         return self.server.call(verb, endpoint, body, namespace=self.namespace, query=query)
@@ -153,11 +218,15 @@ def sandbox_server(request):
                         returncode=pytest.ExitCode.USAGE_ERROR)
     else:
         from .app import create_app
+        from .front import get_front
         from .server import ThreadedServer
 
         config = {"ADMIN_TOKEN": token} if token else {}
-        running = ThreadedServer(create_app(config)).start()
-        server = SandboxServer(running.url, token, stop=running.stop)
+        app = create_app(config)
+        running = ThreadedServer(app).start()
+        ca = get_front(app).ca
+        server = SandboxServer(running.url, token, stop=running.stop,
+                               ca_path=lambda: ca.ensure() and ca.ca_path)
     yield server
     server.stop()
 
@@ -170,3 +239,10 @@ def sandbox(sandbox_server, request):
     box = Sandbox(sandbox_server, namespace)
     yield box
     box.drop()
+
+
+@pytest.fixture
+def sandbox_proxy(sandbox):
+    """This test's sandbox, with the proxy and CA variables set for the whole test (proxy_env)."""
+    with sandbox.proxy_env():
+        yield sandbox

@@ -18,6 +18,7 @@ from .outbox import Outbox, VendorOutbox
 from .settings import overlay
 
 NAMESPACE_HEADER = "X-Sandbox-Namespace"
+PATH_NAMESPACE = "vendor_sandbox.path_namespace"  # set by the front layer (front/routing.py)
 DEFAULT_NAMESPACE = "default"
 _NAMESPACE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
@@ -278,21 +279,25 @@ def get_store():
 
 def namespace_name(from_query=False):
     """The namespace the current request addresses: the one its credential is bound to (see
-    bindings.py), else X-Sandbox-Namespace, else "default".
+    bindings.py), else its /ns/{name}/ path (or the proxy URL's user name), else X-Sandbox-Namespace,
+    else "default".
 
     Pages opened in a browser, which cannot send the header, may name it as ?namespace=.
     """
     bound = bindings.request_namespace(get_store(), request)
     if bound is not None:
         return bound
-    name = request.headers.get(NAMESPACE_HEADER)
+    name = request.environ.get(PATH_NAMESPACE)
+    given_as = NAMESPACE_HEADER if name is None else "The namespace in /ns/{name}/"
+    if name is None:
+        name = request.headers.get(NAMESPACE_HEADER)
     if name is None:
         name = (request.args.get("namespace") if from_query else None) or DEFAULT_NAMESPACE
     if not _NAMESPACE_RE.fullmatch(name):
         raise SandboxError(
             400,
             "invalid_namespace",
-            f"{NAMESPACE_HEADER} must be 1-64 characters of letters, digits, '.', '_' or '-'",
+            f"{given_as} must be 1-64 characters of letters, digits, '.', '_' or '-'",
         )
     return name
 

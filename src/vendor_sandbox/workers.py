@@ -6,16 +6,14 @@ workers accept from the socket they inherited, so the kernel spreads the connect
 in-memory store lives in one process, so it refuses more than one worker.
 """
 
-import logging
 import os
 import signal
 import socket
 import sys
 import time
 
-from waitress import create_server
-
-from .server import WAITRESS_HEADER_BYTES, _send_bytes
+from .front import get_front
+from .server import ListenError, make_server
 
 RESPAWN_PAUSE = 0.5  # seconds between restarts of a worker that keeps dying
 
@@ -29,6 +27,13 @@ def check_workers(store, workers):
             "(SANDBOX_STORE_URL), or serve with one worker and --threads")
 
 
+def _listen(host, port, what):
+    try:
+        return listening_socket(host, port)
+    except OSError as error:  # a port in use: the command line's one line, not a traceback
+        raise ListenError(f"cannot listen{what} on {host}:{port}: {error.strerror or error}") from error
+
+
 def listening_socket(host, port):
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
@@ -39,12 +44,18 @@ def listening_socket(host, port):
     return sock
 
 
-def run(app, host, port, workers, threads=8):
-    """Serve `app` from `workers` processes until SIGTERM or Ctrl-C."""
-    sock = listening_socket(host, port)
+def run(app, host, port, workers, threads=8, tls_port=None):
+    """Serve `app` from `workers` processes until SIGTERM or Ctrl-C (and the TLS port, bound here
+    too, when `tls_port` is not None)."""
+    sock = _listen(host, port, "")
+    tls_sock = _listen(host, tls_port, " with TLS") if tls_port is not None else None
     bound = sock.getsockname()
     print(f"vendor-sandbox listening on http://{bound[0]}:{bound[1]} ({workers} workers)",
           file=sys.stderr, flush=True)
+    if tls_sock is not None:
+        get_front(app).tls_context()  # the CA and the leaf once, before the workers fork
+        print(f"vendor-sandbox listening on https://{bound[0]}:{tls_sock.getsockname()[1]} "
+              f"(CA: {get_front(app).ca.ca_path})", file=sys.stderr, flush=True)
     children = {}
     stopping = False
 
@@ -56,7 +67,7 @@ def run(app, host, port, workers, threads=8):
     signal.signal(signal.SIGINT, stop)
     try:
         for _ in range(workers):
-            children[_spawn(app, sock, threads)] = time.monotonic()
+            children[_spawn(app, sock, tls_sock, threads)] = time.monotonic()
         while not stopping:
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -66,7 +77,7 @@ def run(app, host, port, workers, threads=8):
                 started = children.pop(pid)
                 if time.monotonic() - started < RESPAWN_PAUSE:
                     time.sleep(RESPAWN_PAUSE)
-                children[_spawn(app, sock, threads)] = time.monotonic()
+                children[_spawn(app, sock, tls_sock, threads)] = time.monotonic()
             else:
                 time.sleep(0.1)
     finally:
@@ -75,19 +86,20 @@ def run(app, host, port, workers, threads=8):
         for pid in children:
             _reap(pid)
         sock.close()
+        if tls_sock is not None:
+            tls_sock.close()
 
 
-def _spawn(app, sock, threads):
+def _spawn(app, sock, tls_sock, threads):
     pid = os.fork()
     if pid:
         return pid
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers
-        logging.getLogger("waitress.queue").setLevel(logging.ERROR)
-        server = create_server(app, sockets=[sock], threads=threads, ident="vendor-sandbox",
-                               clear_untrusted_proxy_headers=True,
-                               max_request_header_size=WAITRESS_HEADER_BYTES, **_send_bytes())
+        # the same server as one process has (the front layer's CONNECT and TLS port included),
+        # on the sockets the parent bound
+        server = make_server(app, None, None, threads, sockets=[sock], tls_socket=tls_sock)
         signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
         server.run()
     except BaseException:  # noqa: BLE001 - a worker never returns into the parent's loop

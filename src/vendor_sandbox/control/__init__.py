@@ -3,9 +3,11 @@
 from pathlib import Path
 
 from ..errors import SandboxError
-from . import clock, settings, traffic  # noqa: F401 (clock, settings: their routes join the blueprint)
-from .routes import blp, render_error
+from . import certificate, clock, settings, traffic  # noqa: F401 (their routes join the blueprint)
+from .routes import OPEN_ENDPOINTS, blp, render_error
 from .state import import_state, parse
+
+certificate.register(blp, OPEN_ENDPOINTS)
 
 
 def init_app(app):
