@@ -107,9 +107,6 @@ class Namespace:
             self.outbox.replace(messages)
             self._store.bindings.rebind(self.name, bindings.bound_pairs(states))
 
-    def refresh(self):
-        """Nothing to do: the clock and settings are this object's (the shared store reads its own)."""
-
     def state(self, vendor):
         """The VendorState behind `vendor`'s backend, for snapshots."""
         self.backend(vendor)

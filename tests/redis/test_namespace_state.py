@@ -5,6 +5,7 @@ import threading
 import time
 from datetime import UTC, datetime
 
+import jwt
 import pytest
 
 from ..redisserver import RedisServer
@@ -121,6 +122,24 @@ def test_a_settings_patch_through_one_worker_applies_on_the_other(sandbox):
     assert b.call("PATCH", "/_sandbox/settings", {"zus_environment": None}, ns("prod"))[1]["overridden"] == []
     for worker in (a, b):
         assert worker.call("POST", "/zus/oauth/token", ZUS_BACKEND, ns("prod")) == (403, ZUS_REFUSED)
+
+
+def test_the_control_plane_of_the_other_worker_reads_the_moved_clock_and_settings_too(sandbox):
+    """GET /_sandbox/credentials builds each vendor's tokens from the namespace's settings (Zus's
+    audience) and clock: through a worker that served no vendor request since the change, too."""
+    _, (a, b) = sandbox
+    for worker in (a, b):  # both hold the namespace first
+        assert worker.call("GET", "/_sandbox/credentials", headers=ns("listed"))[0] == 200
+    assert a.call("PATCH", "/_sandbox/settings", {"zus_environment": "production"}, ns("listed"))[0] == 200
+    assert a.call("POST", "/_sandbox/clock", {"set": "2031-05-06T07:08:09Z"}, ns("listed"))[0] == 200
+    status, listed = b.call("GET", "/_sandbox/credentials", headers=ns("listed"))
+    assert status == 200
+    token = next(c for c in listed["zus"] if c["name"] == "Ada Admin")["token"]
+    claims = jwt.decode(token, options={"verify_signature": False})
+    assert ZUS_PRODUCTION in claims["aud"] and claims["iat"] == int(MOVED.timestamp()), claims
+    zus = {NS: "listed", "Authorization": f"Bearer {token}"}
+    for worker in (a, b):
+        assert worker.call("GET", "/zus/auth/users", headers=zus)[0] == 200
 
 
 def test_a_credential_minted_through_one_worker_binds_what_the_other_serves(sandbox):

@@ -11,7 +11,6 @@ from .routes import blp
 def get_settings():
     """This namespace's settings: its own values, else the process's (SANDBOX_*)."""
     namespace = current_namespace()
-    namespace.refresh()
     return {"namespace": namespace.name, **settings.document(namespace.settings)}
 
 

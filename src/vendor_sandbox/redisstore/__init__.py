@@ -17,7 +17,7 @@ import hashlib
 import json
 import threading
 
-from flask import g, has_request_context
+from flask import g, has_request_context, request
 
 from .. import bindings
 from ..errors import SandboxError
@@ -209,7 +209,21 @@ class RedisStore(Store):
                         self._namespaces.pop(old, None)
         elif self.idle_seconds and lifecycle.wall_time() >= self._next_sweep:
             self._sweep()
+        if has_request_context():
+            self._refresh_for_control_plane(namespace)
         return namespace
+
+    def _refresh_for_control_plane(self, namespace):
+        """A control-plane request has no first round trip, yet builds tokens and answers from the
+        namespace's clock and settings (GET /_sandbox/credentials, /clock, /settings): it reads
+        them once (one trip), before using the namespace."""
+        ctx = g._get_current_object()
+        refreshed = ctx.get("sandbox_refreshed")
+        if refreshed is None:  # False for a vendor request: its first round trip reads them
+            refreshed = ctx.sandbox_refreshed = set() if self.vendor_for(request.path) is None else False
+        if refreshed is not False and namespace.name not in refreshed:
+            refreshed.add(namespace.name)
+            namespace.refresh()
 
     def _use(self, name):
         """Register `name` as used now, dropping the least recently used beyond max_namespaces,
