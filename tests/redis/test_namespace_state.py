@@ -67,6 +67,11 @@ def test_a_clock_moved_through_one_worker_stamps_what_the_other_serves(sandbox):
     assert created["user"]["createdAt"] == MOVED_ISO
     status, journal = a.call("GET", "/_sandbox/requests?vendor=hipp", headers=ns("stamps"))
     assert [entry["timestamp"] for entry in journal["requests"]] == [MOVED_ISO]
+    # a forced delay skips the first round trip: the clock moved through the other worker still stamps
+    assert a.call("POST", "/_sandbox/clock", {"advance": 60}, ns("stamps"))[0] == 200
+    status, delayed = b.call("POST", "/hipp/api/v1/users", HIPP_PATIENT,
+                             {**hipp("your-api-key", "stamps"), "X-Sandbox-Fault": "delay=1"})
+    assert (status, delayed["user"]["createdAt"]) == (200, "2031-05-06T07:09:09.000Z")
     # another namespace keeps the process clock on both
     for worker in (a, b):
         assert worker.call("GET", "/_sandbox/clock", headers=ns("elsewhere")) == (200, FROZEN_DOCUMENT)

@@ -20,6 +20,7 @@ import threading
 from flask import g, has_request_context, request
 
 from .. import bindings
+from ..control.traffic import FAULT_HEADER
 from ..errors import SandboxError
 from ..outbox import VendorOutbox
 from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState, current_namespace
@@ -216,11 +217,14 @@ class RedisStore(Store):
     def _refresh_for_control_plane(self, namespace):
         """A control-plane request has no first round trip, yet builds tokens and answers from the
         namespace's clock and settings (GET /_sandbox/credentials, /clock, /settings): it reads
-        them once (one trip), before using the namespace."""
+        them once (one trip), before using the namespace. Bindings are not read here: they place
+        vendor requests only."""
         ctx = g._get_current_object()
         refreshed = ctx.get("sandbox_refreshed")
-        if refreshed is None:  # False for a vendor request: its first round trip reads them
-            refreshed = ctx.sandbox_refreshed = set() if self.vendor_for(request.path) is None else False
+        if refreshed is None:  # False for a vendor request: its first round trip reads them (unless
+            # X-Sandbox-Fault forces a fault, which answers before that trip)
+            refreshed = ctx.sandbox_refreshed = set() if self.vendor_for(request.path) is None \
+                or FAULT_HEADER in request.headers else False
         if refreshed is not False and namespace.name not in refreshed:
             refreshed.add(namespace.name)
             namespace.refresh()
