@@ -1,5 +1,6 @@
 """Redis round trips per request of the shared store, counted in-process (Flask test client):
-each send of a command, a pipeline (MULTI/EXEC) or a script is one round trip."""
+each send of a command, a pipeline (MULTI/EXEC) or a script is one round trip. The last figure is a
+get-by-id in a namespace whose clock is moved and settings changed, reached by a bound credential."""
 
 # Usage:  python bench/redis_trips.py redis://127.0.0.1:PORT/DB   (the database is emptied)
 
@@ -39,7 +40,16 @@ def main(url):
         headers=key)
     get = per_request(client, "GET", "/hipp/api/v1/users/usr_1234567890_abc123def", None, headers=key)
     listing = per_request(client, "GET", "/hipp/api/v1/users?pageSize=20", None, headers=key)
-    print(json.dumps({"hipp_create": create, "hipp_get": get, "hipp_list_page": listing}))
+    # a namespace with its own clock and settings, reached by a credential bound to it (no header)
+    moved = {"X-Sandbox-Namespace": "moved"}
+    assert client.post("/_sandbox/clock", json={"set": "2031-05-06T07:08:09Z"}, headers=moved).status_code == 200
+    assert client.patch("/_sandbox/settings", json={"zus_environment": "production"}, headers=moved).status_code == 200
+    minted = client.post("/_sandbox/credentials", json={"vendor": "hipp"}, headers=moved).get_json()["apiKey"]
+    bound = {"Authorization": f"Bearer {minted}"}
+    client.get("/hipp/api/v1/users", headers=bound)
+    bound_get = per_request(client, "GET", "/hipp/api/v1/users/usr_1234567890_abc123def", None, headers=bound)
+    print(json.dumps({"hipp_create": create, "hipp_get": get, "hipp_list_page": listing,
+                      "hipp_get_bound_moved": bound_get}))
 
 
 if __name__ == "__main__":

@@ -33,6 +33,8 @@ def runner(app):
 SHARED_STORE_MODULES = {
     "tests/test_control.py", "tests/test_journal.py", "tests/test_faults.py", "tests/test_faults_by_vendor.py",
     "tests/test_state.py", "tests/reliability/test_namespaces.py", "tests/reliability/test_tokens.py",
+    "tests/test_clock_namespaces.py", "tests/test_settings.py", "tests/test_credentials_control.py",
+    *(f"tests/test_credentials_{vendor}.py" for vendor in ("hipp", "nabla", "welkin", "zus", "plugin")),
     *(f"tests/vendors/{vendor}/test_{topic}.py" for vendor in ("hipp", "nabla", "welkin", "zus")
       for topic in ("create_user", "list_users", "get_user", "errors")),
 }
@@ -50,9 +52,21 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("store_kind", ["memory", "redis"], indirect=True)
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")  # of the module: a module's live server serves one store's run
 def store_kind(request):
     return getattr(request, "param", "memory")
+
+
+@pytest.fixture(scope="module")
+def live_store(store_kind):
+    """The environment of a module-scoped live server for this run's store: with Redis, a private
+    redis-server and two worker processes, so that every request may land on either."""
+    if store_kind != "redis":
+        yield {}
+        return
+    server = RedisServer().start()
+    yield {"SANDBOX_STORE_URL": server.url(), "SANDBOX_WORKERS": "2"}
+    server.cleanup()
 
 
 @pytest.fixture(scope="session")

@@ -8,9 +8,10 @@ NS = "X-Sandbox-Namespace"
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(live_store):
     """A real `vendor-sandbox serve` on the wall clock (real client code signs with it)."""
-    live = LiveServer([*console_script(), "serve", "--threads", "4"], env={"SANDBOX_ADMIN_TOKEN": ""}).wait_ready()
+    live = LiveServer([*console_script(), "serve", "--threads", "4"],
+                      env={"SANDBOX_ADMIN_TOKEN": "", **live_store}).wait_ready()
     yield live
     live.stop()
 

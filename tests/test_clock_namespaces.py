@@ -25,15 +25,16 @@ WALL_SLACK = 120
 
 
 @pytest.fixture(scope="module")
-def server():
-    live = LiveServer([*console_script(), "serve", "--threads", "4"]).wait_ready()
+def server(live_store):
+    live = LiveServer([*console_script(), "serve", "--threads", "4"], env=live_store).wait_ready()
     yield live
     live.stop()
 
 
 @pytest.fixture(scope="module")
-def frozen_server():
-    live = LiveServer([*console_script(), "serve", "--threads", "4", "--frozen-clock", FROZEN]).wait_ready()
+def frozen_server(live_store):
+    live = LiveServer([*console_script(), "serve", "--threads", "4", "--frozen-clock", FROZEN],
+                      env=live_store).wait_ready()
     yield live
     live.stop()
 

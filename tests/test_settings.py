@@ -22,8 +22,8 @@ _names = itertools.count()
 
 
 @pytest.fixture(scope="module")
-def server():
-    live = LiveServer([*console_script(), "serve", "--threads", "4"]).wait_ready()
+def server(live_store):
+    live = LiveServer([*console_script(), "serve", "--threads", "4"], env=live_store).wait_ready()
     yield live
     live.stop()
 

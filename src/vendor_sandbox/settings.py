@@ -89,6 +89,15 @@ class Overlay(ChainMap):
         own = self.maps[0]
         return own[key] if key in own else self.maps[1].get(key, default)
 
+    def apply(self, changes):
+        """Set the namespace's own values ({config key: value}; None gives the process's back)."""
+        own = self.maps[0]
+        for key, value in changes.items():
+            if value is None:
+                own.pop(key, None)
+            else:
+                own[key] = value
+
 
 def overlay(process_settings):
     return Overlay({}, process_settings)
@@ -117,12 +126,7 @@ def patch(settings, body):
             changes[key] = None if value is None else check(value)
         except ValueError as error:
             raise _invalid(f"{name} must be {error}") from None
-    own = settings.maps[0]
-    for key, value in changes.items():
-        if value is None:
-            own.pop(key, None)
-        else:
-            own[key] = value
+    settings.apply(changes)
 
 
 def check_process_settings(config):

@@ -13,9 +13,10 @@ NEW_USER = {"firstName": "Ida", "lastName": "Idle", "email": "ida@example.com", 
 
 @pytest.fixture
 def elapse(monkeypatch):
-    """Move the store's real-time clock (time.monotonic) forward by some seconds."""
+    """Move the store's real-time clock (time.monotonic; the Redis store's wall clock) forward by some seconds."""
     now = [1000.0]
     monkeypatch.setattr("vendor_sandbox.store.monotonic", lambda: now[0])
+    monkeypatch.setattr("vendor_sandbox.redisstore.lifecycle.wall_time", lambda: now[0])
 
     def forward(seconds):
         now[0] += seconds

@@ -9,56 +9,34 @@ in Redis holds only what it changed. Key layout, all of one namespace under one 
     vs:{NS}:c:VENDOR:COLLECTION:...    one collection (see scripts.py)
     vs:{NS}:draws:VENDOR               the id source's draw counter
     vs:{NS}:journal, :outbox, :faults  bounded lists (and their counters)
+    vs:{NS}:clock, :settings           the namespace's clock and settings (namespaced.py)
+    vs:bindings, vs:{NS}:bound         credentials bound to namespaces (bound.py)
 """
 
 import hashlib
 import json
 import threading
 
-from .. import bindings
-from ..ids import Clock
-from ..outbox import VendorOutbox
-from ..settings import overlay
-from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState
-from .collection import RedisCollection, Scripts
-from .connection import LOG, UNAVAILABLE, connect, guarded, redacted
-from .ids import RedisSource
-from .logs import RedisFaultRules, RedisJournal, RedisOutbox
+from flask import g, has_request_context, request
 
-NAMESPACES = "vs:namespaces"
+from .. import bindings
+from ..control.traffic import FAULT_HEADER
+from ..errors import SandboxError
+from ..outbox import VendorOutbox
+from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState, current_namespace
+from .bound import VERSION as BINDINGS_VERSION, RedisBindings
+from .collection import RedisCollection, Scripts
+from .connection import LOG, UNAVAILABLE, StoreUnavailable, connect, guarded, redacted
+from .ids import RedisSource
+from .journal import RedisJournal
+from . import lifecycle
+from .lifecycle import NAMESPACES, SCRIPT as NAMESPACES_SCRIPT
+from .logs import RedisFaultRules, RedisOutbox
+from .namespaced import RedisClock, RedisOverlay
+
 FINGERPRINT = "vs:fingerprint"
 FORMAT = 1  # of the key layout; part of the fingerprint
 MAX_HANDLES = 1024  # namespace handles a worker keeps (oldest created first out)
-_NS_KEYS = ("journal", "journal:ids", "outbox", "faults", "faults:counts", "faults:ids", "faults:draws")
-
-# KEYS namespaces; ARGV mode name_or_cutoff default vendor... ; every mode one atomic step
-_NAMESPACES = """
-local function clear_vendor(ns, v)
-  local reg = 'vs:{' .. ns .. '}:reg:' .. v
-  for _, key in ipairs(redis.call('SMEMBERS', reg)) do redis.call('UNLINK', key) end
-  redis.call('UNLINK', reg)
-end
-local function clear_logs(ns)
-  local p = 'vs:{' .. ns .. '}:'
-  for _, s in ipairs({%s}) do redis.call('UNLINK', p .. s) end
-end
-local function drop(ns)
-  for i = 4, #ARGV do clear_vendor(ns, ARGV[i]) end
-  clear_logs(ns)
-  redis.call('ZREM', KEYS[1], ns)
-end
-local mode = ARGV[1]
-if mode == 'drop' then drop(ARGV[2]); return 1 end
-if mode == 'reset' then
-  for i = 4, #ARGV do clear_vendor(ARGV[2], ARGV[i]) end
-  return 1
-end
-local dropped = {}
-for _, ns in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[2])) do
-  if ns ~= ARGV[3] then drop(ns); dropped[#dropped + 1] = ns end
-end
-return dropped
-""" % ", ".join(f"'{key}'" for key in _NS_KEYS)
 
 
 def prefix(namespace):
@@ -102,33 +80,62 @@ class RedisNamespace(Namespace):
         self._states = {}
         self._lock = threading.RLock()
         client, keys = store.redis, prefix(name)
-        # the namespace's clock and settings, as in memory; kept in this worker only (docs/fidelity.md)
-        self.clock = Clock(base=store.clock)
-        self.settings = overlay(store.settings)
+        self.clock = RedisClock(client, keys + "clock", store.clock)
+        self.settings = RedisOverlay(client, keys + "settings", store.settings)
         self.outbox = RedisOutbox(client, keys, self.clock, store.outbox_size)
-        self.journal = RedisJournal(client, keys, store.journal_size, name, NAMESPACES, self.clock)
-        self.faults = RedisFaultRules(client, keys, f"{store.seed}/{name}/faults",
-                                      {vendor: versions_key(name, vendor) for vendor in store.vendors})
+        self.journal = RedisJournal(client, keys, name, NAMESPACES, store.journal_size, store.journal_bytes,
+                                    store.journal_budget.limit if store.journal_budget else None)
+        self.faults = RedisFaultRules(
+            client, keys, f"{store.seed}/{name}/faults", {vendor: versions_key(name, vendor) for vendor in store.vendors},
+            [self.clock.key, self.settings.key, BINDINGS_VERSION, NAMESPACES], [name], self._observed)
+
+    def _observed(self, clock, settings, bound, known):
+        """What a vendor request's first round trip read besides the rules: this worker keeps it.
+        Returns the namespace the request belongs to when newer bindings say it is another one."""
+        self.clock.observe(clock)
+        self.settings.observe(settings)
+        if not known:  # dropped or evicted through another worker: counted (and bounded) again
+            self._store._use(self.name)
+        if self._store.bindings.observe(bound) and has_request_context():
+            g.pop("sandbox_namespace", None)  # resolve the request again, with the bindings now held
+            try:
+                again = current_namespace()
+            except SandboxError:
+                return None
+            return again if again is not self else None
+        return None
+
+    @guarded
+    def refresh(self):
+        """Read the clock and the settings now (a control-plane request has no first round trip)."""
+        pipe = self._store.redis.pipeline(transaction=False)
+        pipe.hgetall(self.clock.key)
+        pipe.hgetall(self.settings.key)
+        clock, settings = pipe.execute()
+        self.clock.observe(RedisClock._flat(clock))
+        self.settings.observe(RedisClock._flat(settings))
 
     def reset(self, vendor=None):
         vendors = [vendor] if vendor else list(self._store.vendors)
         pipe = self._store.redis.pipeline()  # MULTI/EXEC: the whole reset at once
-        self._store.namespaces_script(keys=[NAMESPACES], args=["reset", self.name, "", *vendors], client=pipe)
+        self._store.namespaces_script(keys=[NAMESPACES], args=["reset", self.name, "", 0, 0, *vendors],
+                                      client=pipe)
         if vendor is None:  # the journal's and the rules' numbering goes on, as in memory
-            pipe.unlink(*(prefix(self.name) + key for key in ("journal", "outbox", "faults", "faults:counts")))
+            self.journal.queue_clear(pipe)
+            pipe.unlink(*(prefix(self.name) + key for key in ("outbox", "faults", "faults:counts", "clock", "settings")))
         else:
             self.outbox._clear_vendor(keys=[self.outbox._key], args=[vendor], client=pipe)
-        guarded(pipe.execute)()
-        self._store.bindings.release(self.name, vendor)
+        self._store.bindings.queue_release(pipe, self.name, vendor)
+        self._store.bindings.keep(guarded(pipe.execute)()[-1])
         if vendor is None:
-            self.clock.unfreeze()
-            self.settings.maps[0].clear()
+            self.clock.forget()
+            self.settings.forget()
 
     def replace(self, backends, states, messages):
         """Write the staged states (Namespace.fresh builds them in memory, over the template) and
         the messages in one MULTI/EXEC: other workers see the old namespace or the new one."""
         pipe = self._store.redis.pipeline()
-        self._store.namespaces_script(keys=[NAMESPACES], args=["reset", self.name, "", *states], client=pipe)
+        self._store.namespaces_script(keys=[NAMESPACES], args=["reset", self.name, "", 0, 0, *states], client=pipe)
         for vendor, staged in states.items():
             live = self.state(vendor)
             for name in staged.names():
@@ -163,7 +170,8 @@ class RedisStore(Store):
         self.url = url
         self.redis = connect(url)
         self.scripts = Scripts(self.redis)
-        self.namespaces_script = self.redis.register_script(_NAMESPACES)
+        self.namespaces_script = self.redis.register_script(NAMESPACES_SCRIPT)
+        self.bindings = RedisBindings(self.redis)
         self._fingerprint = fingerprint(seeds, self.vendors, self.seed)
         self._checked = False
         self.check_fingerprint(required=False)
@@ -186,36 +194,66 @@ class RedisStore(Store):
         self._checked = True
 
     def namespace(self, name=DEFAULT_NAMESPACE, create=True):
+        """As Store.namespace, bounded alike across every worker (lifecycle.py). A worker's first use
+        of a namespace registers it (one round trip); after that, each vendor request's first round
+        trip notes its use, and the journal's too; an idle sweep runs a tenth of the idle time apart."""
         namespace = self._namespaces.get(name)
         if namespace is None and not create and not self._exists(name):
             return Namespace(name, self)  # a throwaway seeded copy: reading builds nothing
-        if namespace is None or self.idle_seconds:
-            self._use(name, first=namespace is None)
-            if namespace is None:
-                with self._lock:
-                    namespace = self._namespaces.setdefault(name, RedisNamespace(name, self))
-                    if len(self._namespaces) > MAX_HANDLES:
-                        # handles hold nothing Redis lacks: forget the oldest, rebuilt when used again
-                        for old in list(self._namespaces)[:len(self._namespaces) - MAX_HANDLES]:
-                            self._namespaces.pop(old, None)
+        if namespace is None:
+            self._use(name)
+            with self._lock:
+                namespace = self._namespaces.setdefault(name, RedisNamespace(name, self))
+                if len(self._namespaces) > MAX_HANDLES:
+                    # handles hold nothing Redis lacks: forget the oldest, rebuilt when used again
+                    for old in list(self._namespaces)[:len(self._namespaces) - MAX_HANDLES]:
+                        self._namespaces.pop(old, None)
+        elif self.idle_seconds and lifecycle.wall_time() >= self._next_sweep:
+            self._sweep()
+        if has_request_context():
+            self._refresh_for_control_plane(namespace)
         return namespace
 
-    def _use(self, name, first):
-        """Note the namespace's use (and sweep idle ones) when Redis answers: a handle needs no
-        Redis, so an outage surfaces as the vendor's 503 at its first read, never here (the
-        journal's script notes the use of every vendor request too)."""
+    def _refresh_for_control_plane(self, namespace):
+        """A control-plane request has no first round trip, yet builds tokens and answers from the
+        namespace's clock and settings (GET /_sandbox/credentials, /clock, /settings): it reads
+        them once (one trip), before using the namespace. Bindings are not read here: they place
+        vendor requests only."""
+        ctx = g._get_current_object()
+        refreshed = ctx.get("sandbox_refreshed")
+        if refreshed is None:  # False for a vendor request: its first round trip reads them (unless
+            # X-Sandbox-Fault forces a fault, which answers before that trip)
+            refreshed = ctx.sandbox_refreshed = set() if self.vendor_for(request.path) is None \
+                or FAULT_HEADER in request.headers else False
+        if refreshed is not False and namespace.name not in refreshed:
+            refreshed.add(namespace.name)
+            namespace.refresh()
+
+    def _use(self, name):
+        """Register `name` as used now, dropping the least recently used beyond max_namespaces,
+        when Redis answers: a handle needs no Redis, so an outage surfaces as the vendor's 503 at
+        its first read, never here."""
+        self._dropping("use", name, 0)
+
+    def _sweep(self):
+        now = lifecycle.wall_time()
+        self._next_sweep = now + self.idle_seconds / 10
+        self._dropping("sweep", now - self.idle_seconds, now)
+
+    def _dropping(self, mode, name_or_cutoff, now):
         try:
             if not self._checked:
                 self.check_fingerprint()
-            now = self.clock.now().timestamp()
-            self.redis.zadd(NAMESPACES, {name: now}, nx=not self.idle_seconds)
-            if self.idle_seconds and now >= self._next_sweep:
-                self._next_sweep = now + self.idle_seconds / 10
-                dropped = self.namespaces_script(keys=[NAMESPACES], args=[
-                    "sweep", now - self.idle_seconds, DEFAULT_NAMESPACE, *self.vendors])
-                for gone in dropped:
-                    self._namespaces.pop(gone.decode(), None)
-        except UNAVAILABLE as error:
+            now = now or lifecycle.wall_time()
+            dropped = self.namespaces_script(keys=[NAMESPACES], args=[
+                mode, name_or_cutoff, DEFAULT_NAMESPACE, now, self.max_namespaces or 0, *self.vendors])
+            if mode == "use" and self.idle_seconds and now >= self._next_sweep:
+                self._sweep()
+            for gone in dropped:
+                self._namespaces.pop(gone.decode(), None)
+            if dropped:
+                self.bindings.reload()
+        except (*UNAVAILABLE, StoreUnavailable) as error:
             LOG.warning("namespace use not noted, redis unavailable: %s", error)
 
     @guarded
@@ -228,10 +266,10 @@ class RedisStore(Store):
 
     @guarded
     def drop(self, name):
-        self.namespaces_script(keys=[NAMESPACES], args=["drop", name, "", *self.vendors])
+        self.namespaces_script(keys=[NAMESPACES], args=["drop", name, "", 0, 0, *self.vendors])
         with self._lock:
             self._namespaces.pop(name, None)
-        self.bindings.release(name)
+        self.bindings.reload()
 
     def describe(self):
         """What /_sandbox/health says about the store."""

@@ -1,66 +1,16 @@
-"""The journal, the outbox and the fault rules of one namespace, on Redis (bounded lists)."""
+"""The outbox and the fault rules of one namespace, on Redis (bounded lists)."""
 
 import json
 import random
 
 from ..faults import _matches
 from ..ids import iso_millis
-from ..journal import select
 from ..outbox import matching
-from .collection import forget, observe
-from .connection import LOG, UNAVAILABLE, guarded
+from .collection import observe
+from .connection import guarded
+from . import lifecycle
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-# KEYS journal ids namespaces; ARGV size entry name now: the entry, numbered, and the namespace's use
-_RECORD = """
-local id = redis.call('INCR', KEYS[2])
-redis.call('RPUSH', KEYS[1], id .. '\\t' .. ARGV[2])
-redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
-redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3])
-return id
-"""
-
-
-class RedisJournal:
-    """Newest-last entries, trimmed to `size` in the same step that appends one."""
-
-    def __init__(self, client, prefix, size, namespace, namespaces_key, clock):
-        self._r = client
-        self._key, self._ids = prefix + "journal", prefix + "journal:ids"
-        self._size = size
-        self._name, self._namespaces, self._clock = namespace, namespaces_key, clock
-        self._record = client.register_script(_RECORD)
-
-    def record(self, entry, details=None, size=0):
-        """The complete entry is built now (another worker may read it); an unreachable Redis
-        loses the entry, never the response the vendor already gave. `size` (the in-memory
-        journal's byte bound) is not counted here: this journal is bounded by its entry count."""
-        forget()  # the request is over: its observed versions are not trusted any longer
-        full = details({"id": 0, **entry}) if details else {"id": 0, **entry}
-        del full["id"]
-        try:
-            self._record(keys=[self._key, self._ids, self._namespaces],
-                         args=[self._size, _dumps(full), self._name, self._clock.now().timestamp()])
-        except UNAVAILABLE as error:
-            LOG.warning("journal entry lost, redis unavailable: %s", error)
-
-    @guarded
-    def entries(self, vendor=None, method=None, path=None, status=None, since=None, until=None, limit=None):
-        listed = []
-        for raw in self._r.lrange(self._key, 0, -1):
-            number, _, body = raw.partition(b"\t")
-            listed.append({"id": int(number), **json.loads(body)})
-        return select(listed, vendor, method, path, status, since, until, limit)
-
-    @guarded
-    def clear(self):
-        self._r.delete(self._key)
-
-    @guarded
-    def __len__(self):
-        return self._r.llen(self._key)
-
 
 # KEYS outbox; ARGV vendor -> keeps the other vendors' messages, in order
 _CLEAR_VENDOR = """
@@ -125,10 +75,18 @@ return 1
 """
 
 
-# KEYS rules versions -> {the rules, the vendor's hidden-set versions}: what every vendor request
-# reads first, in one round trip
+# KEYS rules versions clock settings bindings-version namespaces; ARGV namespace now -> {the rules,
+# the vendor's hidden-set versions, the namespace's clock and settings, the version of the
+# credential bindings, 1 if the namespace is registered (its use noted now) else 0}: what every
+# vendor request reads first, in one round trip
 _RULES = """
-return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2])}
+local known = 0
+if redis.call('ZSCORE', KEYS[6], ARGV[1]) then
+  known = 1
+  redis.call('ZADD', KEYS[6], 'XX', ARGV[2], ARGV[1])
+end
+return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
+        redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '0', known}
 """
 
 
@@ -136,8 +94,10 @@ class RedisFaultRules:
     """The rules in a list; their counters in a hash, spent by one script so that a rule with
     `times` fires exactly that often across every worker."""
 
-    def __init__(self, client, prefix, seed, versions=None):
-        self._versions = versions or {}
+    def __init__(self, client, prefix, seed, versions, keys, args, observed):
+        self._versions = versions
+        # what else the first round trip reads, and the callback that keeps it
+        self._shared_keys, self._args, self._observed = keys, args, observed
         self._rules_script = client.register_script(_RULES)
         self._r = client
         self._rules, self._counts = prefix + "faults", prefix + "faults:counts"
@@ -170,16 +130,18 @@ class RedisFaultRules:
         self._r.delete(self._rules, self._counts)
 
     @guarded
-    def fire(self, vendor, method, paths):
+    def fire(self, vendor, method, paths, again=True):
         """The first matching rule that may fire, counted; one round trip when no rule matches.
-        That trip also observes the vendor's hidden-set versions for this request (collection.observe)."""
-        versions_key = self._versions.get(vendor)
-        if versions_key is None:
-            rules = self._r.lrange(self._rules, 0, -1)
-        else:
-            rules, versions = self._rules_script(keys=[self._rules, versions_key])
-            pairs = versions if isinstance(versions, dict) else dict(zip(versions[::2], versions[1::2]))
-            observe(versions_key, pairs)
+        That trip also observes the vendor's hidden-set versions for this request (collection.observe),
+        the namespace's clock and settings and the bindings' version; when newer bindings put the
+        request in another namespace, that namespace's rules apply (and its state is observed)."""
+        versions_key = self._versions[vendor]
+        rules, versions, clock, settings, bound, known = self._rules_script(
+            keys=[self._rules, versions_key, *self._shared_keys], args=[*self._args, lifecycle.wall_time()])
+        observe(versions_key, dict(zip(versions[::2], versions[1::2])))
+        moved = self._observed(clock, settings, bound, known)
+        if moved is not None and again:
+            return moved.faults.fire(vendor, method, paths, again=False)
         for raw in rules:
             rule = json.loads(raw)
             if not _matches(rule, vendor, method, paths):

@@ -1,0 +1,106 @@
+"""The journal of one namespace on Redis, bounded as in memory (journal.py): at most `size` entries
+and `max_bytes` of them, and all journals together at most the store's `total_bytes`, the journal
+holding the most giving up its oldest entries first. An entry's bytes are those Redis holds."""
+
+import json
+
+from ..journal import select
+from .collection import forget
+from .connection import LOG, UNAVAILABLE, guarded
+from . import lifecycle
+from .lifecycle import JOURNAL_BYTES, JOURNAL_LUA, JOURNALS
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+# KEYS journal ids bytes journals total namespaces; ARGV size max-bytes total-bytes entry name now
+# (0 for no bound): the entry numbered and appended, the bounds kept, the namespace's use noted
+_RECORD = """
+local function pop(ns)
+  local p = 'vs:{' .. ns .. '}:'
+  local old = redis.call('LPOP', p .. 'journal')
+  if not old then return 0 end
+  redis.call('DECRBY', p .. 'journal:bytes', #old)
+  redis.call('DECRBY', KEYS[5], #old)
+  redis.call('ZINCRBY', KEYS[4], -#old, ns)
+  return #old
+end
+local size, max, limit, ns = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[5]
+local id = redis.call('INCR', KEYS[2])
+local entry = id .. '\\t' .. ARGV[4]
+redis.call('RPUSH', KEYS[1], entry)
+local held = redis.call('INCRBY', KEYS[3], #entry)
+redis.call('INCRBY', KEYS[5], #entry)
+redis.call('ZINCRBY', KEYS[4], #entry, ns)
+local n = redis.call('LLEN', KEYS[1])
+while n > size or (max > 0 and held > max and n > 1) do
+  held = held - pop(ns)
+  n = n - 1
+end
+if limit > 0 then
+  while tonumber(redis.call('GET', KEYS[5]) or '0') > limit do
+    local top = redis.call('ZREVRANGE', KEYS[4], 0, 0)
+    if #top == 0 or pop(top[1]) == 0 then
+      if #top > 0 then redis.call('ZREM', KEYS[4], top[1]) end
+      break
+    end
+  end
+end
+redis.call('ZADD', KEYS[6], 'XX', ARGV[6], ns)
+return id
+"""
+
+# KEYS: none beyond the namespace's (built in Lua); ARGV namespace
+_CLEAR = JOURNAL_LUA + """
+forget_journal(ARGV[1])
+return 1
+"""
+
+
+class RedisJournal:
+    """Newest-last entries, trimmed in the same step that appends one."""
+
+    def __init__(self, client, prefix, namespace, namespaces_key, size, max_bytes=None, total_bytes=None):
+        self._r = client
+        self._keys = [prefix + "journal", prefix + "journal:ids", prefix + "journal:bytes", JOURNALS, JOURNAL_BYTES,
+                      namespaces_key]
+        self._key = self._keys[0]
+        self._bounds = [size, max_bytes or 0, total_bytes or 0]
+        self._name = namespace
+        self._record = client.register_script(_RECORD)
+        self._clear = client.register_script(_CLEAR)
+
+    def record(self, entry, details=None, size=0):
+        """The complete entry is built now (another worker may read it); an unreachable Redis
+        loses the entry, never the response the vendor already gave. `size` is the in-memory
+        journal's estimate: here an entry counts the bytes Redis holds for it."""
+        forget()  # the request is over: its observed versions are not trusted any longer
+        full = details({"id": 0, **entry}) if details else {"id": 0, **entry}
+        del full["id"]
+        try:
+            self._record(keys=self._keys, args=[*self._bounds, _dumps(full), self._name, lifecycle.wall_time()])
+        except UNAVAILABLE as error:
+            LOG.warning("journal entry lost, redis unavailable: %s", error)
+
+    @guarded
+    def entries(self, vendor=None, method=None, path=None, status=None, since=None, until=None, limit=None):
+        listed = []
+        for raw in self._r.lrange(self._key, 0, -1):
+            number, _, body = raw.partition(b"\t")
+            listed.append({"id": int(number), **json.loads(body)})
+        return select(listed, vendor, method, path, status, since, until, limit)
+
+    @guarded
+    def clear(self):
+        self._clear(args=[self._name])
+
+    def queue_clear(self, pipe):
+        self._clear(args=[self._name], client=pipe)
+
+    @guarded
+    def __len__(self):
+        return self._r.llen(self._key)
+
+    @property
+    @guarded
+    def bytes(self):
+        return int(self._r.get(self._keys[2]) or 0)
