@@ -148,3 +148,32 @@ def test_namespaces_share_one_seeded_template_and_copy_nothing(app):
     assert users.count() > 10 and users._records == {}
     assert store.template("hipp") is store.template("hipp")
     assert store.namespace("b").state("hipp").collection("users")._base is users._base
+
+
+def test_a_record_being_replaced_is_never_missing_to_a_reader():
+    """`put` moves a record to the end of the order (pop, then write) and hides a base key before
+    writing its replacement; a lock-free `get` in another thread must never see the gap."""
+    import sys
+
+    base = Collection()
+    base.put("seeded", {"v": 0})
+    layer = Collection(base)
+    missing, stop = [], threading.Event()
+
+    def read():
+        while not stop.is_set():
+            if layer.get("seeded") is None:
+                missing.append(1)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for version in range(1, 20_000):
+            layer.put("seeded", {"v": version})
+    finally:
+        stop.set()
+        reader.join()
+        sys.setswitchinterval(interval)
+    assert missing == []

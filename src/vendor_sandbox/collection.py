@@ -83,9 +83,16 @@ class Collection(Scanning):
 
     def get(self, key):
         record = self._records.get(key)
-        if record is None and self._base is not None and key not in self._hidden:
+        if record is not None:
+            return record
+        if self._base is not None and key not in self._hidden:
             return self._base._records.get(key)
-        return record
+        # Not here, yet hidden from the base or in no base: deleted, unknown, or in the middle of a
+        # `put` (which moves a record to the end of the order by popping it, and hides a base key
+        # before writing its replacement). Lock-free reads must not see that gap: read again once
+        # the writer is done.
+        with self._lock:
+            return self._records.get(key)
 
     def put(self, key, record, index=None):
         """Insert or replace `record` under `key`, filed under `index` ({name: value})."""
