@@ -56,7 +56,18 @@ def test_a_foreign_host_gets_no_redirect_echoing_it(server):
     status, headers, _ = send(server, "GET", "/_sandbox", "evil.example")
     assert status == 403 and "Location" not in headers
     status, headers, _ = send(server, "GET", "/_sandbox", f"localhost:{server.port}")
-    assert status == 308 and headers["Location"] == f"http://localhost:{server.port}/_sandbox/"
+    assert status == 308 and headers["Location"] == "/_sandbox/"
+
+
+def test_a_redirect_never_echoes_the_host_even_with_the_host_check_off():
+    """Bound beyond loopback with no SANDBOX_ALLOWED_HOSTS the guard is off: the trailing-slash
+    redirect still names only the path (with its query), never the Host it was sent."""
+    client = create_app({"TESTING": True, "HOST": "0.0.0.0"}).test_client()
+    response = client.get("/_sandbox?namespace=a", headers={"Host": "evil.example"})
+    assert (response.status_code, response.headers["Location"]) == (308, "/_sandbox/?namespace=a")
+    mounted = create_app({"TESTING": True, "HOST": "0.0.0.0"}).test_client()
+    response = mounted.get("/ns/team-a/_sandbox", headers={"Host": "evil.example"})
+    assert (response.status_code, response.headers["Location"]) == (308, "/ns/team-a/_sandbox/")
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST.", "[::1]:{port}",

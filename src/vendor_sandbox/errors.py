@@ -1,8 +1,13 @@
 """VendorError base, and one app-wide handler that renders every failure in the shape of
 the vendor whose URL prefix the request hit (the control plane's shape elsewhere)."""
 
+from urllib.parse import urlsplit
+
 from flask import request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import RequestRedirect
+
+from .urls import client_url
 
 
 class VendorError(Exception):
@@ -35,6 +40,16 @@ def describe(error):
     return error.code, error.description, headers
 
 
+def relative_redirect(response):
+    """Flask answers a trailing-slash RequestRedirect itself, with an absolute Location built from
+    the request's Host, which may be a foreign page's (DNS rebinding) where the Host check is off.
+    Name the path only: the client resolves it against the URL it used (RFC 9110, 10.2.2)."""
+    if isinstance(request.routing_exception, RequestRedirect) and "Location" in response.headers:
+        parts = urlsplit(request.routing_exception.new_url)
+        response.headers["Location"] = client_url(parts.path) + (f"?{parts.query}" if parts.query else "")
+    return response
+
+
 def init_app(app, vendors, render_control_error):
     """Register after every Api: this replaces flask-smorest's app-wide HTTPException handler.
 
@@ -54,3 +69,4 @@ def init_app(app, vendors, render_control_error):
 
     app.register_error_handler(HTTPException, handle)
     app.register_error_handler(Exception, handle)
+    app.after_request(relative_redirect)
