@@ -24,13 +24,15 @@ from ..control.traffic import FAULT_HEADER
 from ..errors import SandboxError
 from ..outbox import VendorOutbox
 from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState, current_namespace
-from .bound import VERSION as BINDINGS_VERSION, RedisBindings
+from . import lifecycle
+from .bound import VERSION as BINDINGS_VERSION
+from .bound import RedisBindings
 from .collection import RedisCollection, Scripts
 from .connection import LOG, UNAVAILABLE, StoreUnavailable, connect, guarded, redacted
 from .ids import RedisSource
 from .journal import RedisJournal
-from . import lifecycle
-from .lifecycle import NAMESPACES, SCRIPT as NAMESPACES_SCRIPT
+from .lifecycle import NAMESPACES
+from .lifecycle import SCRIPT as NAMESPACES_SCRIPT
 from .logs import RedisFaultRules, RedisOutbox
 from .namespaced import RedisClock, RedisOverlay
 

@@ -132,7 +132,7 @@ class RedisBindings(Bindings):
 
     def _keep(self, version, pairs):
         owners = {}
-        for field, owner in zip(pairs[::2], pairs[1::2]):
+        for field, owner in zip(pairs[::2], pairs[1::2], strict=True):
             vendor, _, key = field.decode().partition("\t")
             owners[(vendor, key)] = owner.decode()
         self._owners, self.version = owners, version  # replaced whole: readers need no lock

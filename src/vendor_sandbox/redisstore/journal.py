@@ -5,9 +5,9 @@ holding the most giving up its oldest entries first. An entry's bytes are those 
 import json
 
 from ..journal import select
+from . import lifecycle
 from .collection import forget
 from .connection import LOG, UNAVAILABLE, guarded
-from . import lifecycle
 from .lifecycle import JOURNAL_BYTES, JOURNAL_LUA, JOURNALS
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode

@@ -6,9 +6,9 @@ import random
 from ..faults import _matches
 from ..ids import iso_millis
 from ..outbox import matching
+from . import lifecycle
 from .collection import observe
 from .connection import guarded
-from . import lifecycle
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -138,7 +138,7 @@ class RedisFaultRules:
         versions_key = self._versions[vendor]
         rules, versions, clock, settings, bound, known = self._rules_script(
             keys=[self._rules, versions_key, *self._shared_keys], args=[*self._args, lifecycle.wall_time()])
-        observe(versions_key, dict(zip(versions[::2], versions[1::2])))
+        observe(versions_key, dict(zip(versions[::2], versions[1::2], strict=True)))
         moved = self._observed(clock, settings, bound, known)
         if moved is not None and again:
             return moved.faults.fire(vendor, method, paths, again=False)

@@ -62,7 +62,7 @@ class RedisClock(Clock):
         """What the first round trip read: [b"s", seconds, b"us", micros] or []."""
         if fields == self._seen:
             return
-        pairs = dict(zip(fields[::2], fields[1::2]))
+        pairs = dict(zip(fields[::2], fields[1::2], strict=True))
         self._frozen = _instant(pairs[b"s"], pairs[b"us"]) if b"s" in pairs else None
         self._seen = fields
 
@@ -113,7 +113,8 @@ class RedisOverlay(Overlay):
         """What the first round trip read: [field, JSON value, ...]."""
         if fields == self._seen:
             return
-        self.maps[0] = {field.decode(): json.loads(value) for field, value in zip(fields[::2], fields[1::2])}
+        pairs = zip(fields[::2], fields[1::2], strict=True)  # HGETALL's flat reply: field, value, ...
+        self.maps[0] = {field.decode(): json.loads(value) for field, value in pairs}
         self._seen = fields
 
     @guarded

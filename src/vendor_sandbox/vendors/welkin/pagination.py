@@ -3,10 +3,9 @@
 import math
 
 from marshmallow import fields, validate
-
-from ...api import Schema
 from webargs.fields import DelimitedList
 
+from ...api import Schema
 from .errors import InvalidField, ValidationFailed
 from .schemas import USER_STATES, UserSchema, WelkinSchema
 
