@@ -35,6 +35,7 @@ from .lifecycle import NAMESPACES
 from .lifecycle import SCRIPT as NAMESPACES_SCRIPT
 from .logs import RedisFaultRules, RedisOutbox
 from .namespaced import RedisClock, RedisOverlay
+from .wire import wire_for
 
 FINGERPRINT = "vs:fingerprint"
 FORMAT = 1  # of the key layout; part of the fingerprint
@@ -172,7 +173,7 @@ class RedisStore(Store):
         self.url = url
         self.redis = connect(url)
         self.scripts = Scripts(self.redis)
-        self.namespaces_script = self.redis.register_script(NAMESPACES_SCRIPT)
+        self.namespaces_script = wire_for(self.redis).register_script(NAMESPACES_SCRIPT)
         self.bindings = RedisBindings(self.redis)
         self._fingerprint = fingerprint(seeds, self.vendors, self.seed)
         self._checked = False

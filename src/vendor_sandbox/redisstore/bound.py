@@ -12,6 +12,7 @@ trip (logs.py): a worker whose copy is older reloads it then, and the request is
 
 from ..bindings import Bindings, CredentialTaken
 from .connection import guarded
+from .wire import wire_for
 
 KEY, VERSION = "vs:bindings", "vs:bindings:v"
 
@@ -78,7 +79,7 @@ class RedisBindings(Bindings):
     def __init__(self, client):
         super().__init__()
         self._r = client
-        self._change = client.register_script(_CHANGE)
+        self._change = wire_for(client).register_script(_CHANGE)
         self.version = None  # of the copy; None: never loaded
 
     def observe(self, version):

@@ -13,6 +13,7 @@ from itertools import islice
 from ..collection import Collection
 from .connection import guarded
 from .scripts import ALL, BUMP, CLAIM, DELETE, HIDDEN, PUT, VIEW
+from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _loads = json.loads
@@ -54,12 +55,12 @@ class Scripts:
     """The registered scripts of one client (EVALSHA, loaded again after a Redis restart)."""
 
     def __init__(self, client):
-        self.put = client.register_script(PUT)
-        self.delete = client.register_script(DELETE)
-        self.claim = client.register_script(CLAIM)
-        self.view = client.register_script(VIEW)
-        self.hidden = client.register_script(HIDDEN)
-        self.bump = client.register_script(BUMP)
+        self.put = wire_for(client).register_script(PUT)
+        self.delete = wire_for(client).register_script(DELETE)
+        self.claim = wire_for(client).register_script(CLAIM)
+        self.view = wire_for(client).register_script(VIEW)
+        self.hidden = wire_for(client).register_script(HIDDEN)
+        self.bump = wire_for(client).register_script(BUMP)
 
 
 class RedisCollection:
@@ -74,6 +75,7 @@ class RedisCollection:
         # reset brings them back as the in-memory store's rebuilt backend does
         self._building = building or (lambda: False)
         self._s = scripts
+        self._wire = wire_for(client)
         self._base = base
         self._prefix = prefix
         self._rec, self._order, self._indexed = prefix + "rec", prefix + "order", prefix + "indexed"
@@ -90,15 +92,15 @@ class RedisCollection:
     def get(self, key):
         base = self._base._records if self._base is not None else {}
         if key not in base:
-            return _decode(self._r.hget(self._rec, key))
+            return _decode(self._wire.call("HGET", self._rec, key))
         # a base key has a record of its own only once hidden: ask which are hidden first
         hidden = self._cached_hidden()
         if hidden is not None:
             if key not in hidden and ALL not in hidden:
                 return base[key]
-        elif not any(self._r.smismember(self._hidden, [key, ALL])):
+        elif not any(self._wire.call("SMISMEMBER", self._hidden, key, ALL)):
             return base[key]
-        return _decode(self._r.hget(self._rec, key))
+        return _decode(self._wire.call("HGET", self._rec, key))
 
     def _cached_hidden(self):
         """The hidden base keys, when this request observed their version: from this worker's

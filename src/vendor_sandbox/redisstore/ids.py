@@ -7,6 +7,7 @@ import uuid
 
 from ..ids import LOWER_ALNUM, Source
 from .connection import guarded
+from .wire import wire_for
 
 # the draw counter, registered so that a reset of the vendor starts its draws again
 _DRAW = """
@@ -23,7 +24,7 @@ class RedisSource:
         self.built = False
         self.clock = clock
         self._keys = [counter, registry]
-        self._draw_script = client.register_script(_DRAW)
+        self._draw_script = wire_for(client).register_script(_DRAW)
 
     def now(self):
         return self.clock.now()

@@ -9,6 +9,7 @@ from . import lifecycle
 from .collection import forget
 from .connection import LOG, UNAVAILABLE, guarded
 from .lifecycle import JOURNAL_BYTES, JOURNAL_LUA, JOURNALS
+from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -66,8 +67,8 @@ class RedisJournal:
         self._key = self._keys[0]
         self._bounds = [size, max_bytes or 0, total_bytes or 0]
         self._name = namespace
-        self._record = client.register_script(_RECORD)
-        self._clear = client.register_script(_CLEAR)
+        self._record = wire_for(client).register_script(_RECORD)
+        self._clear = wire_for(client).register_script(_CLEAR)
 
     def record(self, entry, details=None, size=0):
         """The complete entry is built now (another worker may read it); an unreachable Redis

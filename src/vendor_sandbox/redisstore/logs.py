@@ -9,6 +9,7 @@ from ..outbox import matching
 from . import lifecycle
 from .collection import observe
 from .connection import guarded
+from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -30,7 +31,7 @@ class RedisOutbox:
         self._key = prefix + "outbox"
         self._clock = clock
         self._size = size
-        self._clear_vendor = client.register_script(_CLEAR_VENDOR)
+        self._clear_vendor = wire_for(client).register_script(_CLEAR_VENDOR)
 
     @guarded
     def send(self, vendor, to, kind, subject, body):
@@ -98,12 +99,12 @@ class RedisFaultRules:
         self._versions = versions
         # what else the first round trip reads, and the callback that keeps it
         self._shared_keys, self._args, self._observed = keys, args, observed
-        self._rules_script = client.register_script(_RULES)
+        self._rules_script = wire_for(client).register_script(_RULES)
         self._r = client
         self._rules, self._counts = prefix + "faults", prefix + "faults:counts"
         self._ids, self._draws = prefix + "faults:ids", prefix + "faults:draws"
         self._seed = seed
-        self._fire = client.register_script(_FIRE)
+        self._fire = wire_for(client).register_script(_FIRE)
 
     @guarded
     def add(self, rule):

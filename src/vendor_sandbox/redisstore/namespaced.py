@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from ..ids import Clock, parse_instant
 from ..settings import Overlay
 from .connection import guarded
+from .wire import wire_for
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _LOW = datetime.min.replace(tzinfo=UTC) - _EPOCH
@@ -56,7 +57,7 @@ class RedisClock(Clock):
         super().__init__(base=base)
         self._r, self.key = client, key
         self._seen = None
-        self._move = client.register_script(_MOVE)
+        self._move = wire_for(client).register_script(_MOVE)
 
     def observe(self, fields):
         """What the first round trip read: [b"s", seconds, b"us", micros] or []."""
