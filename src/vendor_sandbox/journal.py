@@ -5,8 +5,14 @@ import itertools
 import threading
 import weakref
 from collections import deque
+from urllib.parse import parse_qs
 
+from werkzeug.wrappers import Request
+
+from . import redact, strictjson
 from .ids import parse_instant
+
+FORM = "application/x-www-form-urlencoded"
 
 
 class Budget:
@@ -54,12 +60,12 @@ class Journal:
         if budget is not None:
             budget.join(self)
 
-    def record(self, entry, details=None, size=0):
-        """Append `entry`; `details(entry)`, if given, returns the complete entry (parsed bodies,
-        header dicts...) when it is first read, so that recording stays cheap on the request path.
+    def record(self, entry, raw=None, size=0):
+        """Append `entry`; `raw`, if given, is what `complete` makes the complete entry of (parsed
+        bodies, header dicts...) when it is first read, so that recording stays cheap on the request path.
         `size` is what the entry holds in bytes (bodies, headers), counted against the bounds."""
         with self._lock:
-            self._entries.append([{"id": next(self._ids), **entry}, details, size])
+            self._entries.append([{"id": next(self._ids), **entry}, raw, size])
             self.bytes += size
             while len(self._entries) > self._size or (
                     self._max_bytes is not None and self.bytes > self._max_bytes and len(self._entries) > 1):
@@ -112,9 +118,9 @@ def select(listed, vendor=None, method=None, path=None, status=None, since=None,
 
 
 def _complete(pair):
-    entry, details = pair[0], pair[1]
-    if details is not None:
-        pair[0], pair[1] = details(entry), None
+    entry, raw = pair[0], pair[1]
+    if raw is not None:
+        pair[0], pair[1] = complete(entry, raw), None
     return pair[0]
 
 
@@ -123,3 +129,41 @@ def _status_matches(code, wanted):
     if len(wanted) == 3 and wanted.endswith("xx"):
         return str(code)[0] == wanted[0]
     return str(code) == wanted
+
+
+def complete(entry, raw):
+    """The complete journal entry: `entry` and what `raw` (after_vendor_request) kept, parsed,
+    with every secret redacted."""
+    recorded = Request(raw["environ"])
+    return {
+        "id": entry["id"],
+        "vendor": entry["vendor"],
+        "method": entry["method"],
+        "path": entry["path"],
+        "query": redact.query(recorded.args.to_dict(flat=False)),
+        "headers": redact.headers(recorded.headers.items()),
+        "body": _body(raw["body"], recorded.mimetype),
+        "status": entry["status"],
+        "responseHeaders": redact.headers(raw["responseHeaders"]),
+        "responseBody": _body(raw["sent"], raw["responseType"]),
+        "durationMs": entry["durationMs"],
+        "timestamp": entry["timestamp"],
+    }
+
+
+def _body(kept, mimetype):
+    """Parsed JSON when the bytes are JSON, {name: [values]} for a form, else text; cut at the
+    journal's limit; secrets redacted in each."""
+    if not kept:
+        return None
+    text, length = kept
+    data = text.encode("latin-1")
+    text = data.decode("utf-8", "replace")
+    if length > len(data):
+        return redact.text(text) + f"... [{length - len(data)} more bytes]"
+    if mimetype == FORM:
+        return redact.query(parse_qs(text, keep_blank_values=True))
+    try:
+        return redact.document(strictjson.loads(data))
+    except ValueError:
+        return redact.text(text)

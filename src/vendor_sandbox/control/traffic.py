@@ -1,21 +1,20 @@
 """Hooks on vendor traffic: forced faults before a request, the journal after it."""
 
 import time
-from urllib.parse import parse_qs
 
 from flask import current_app, g, request
 from werkzeug.exceptions import HTTPException, TooManyRequests, default_exceptions
-from werkzeug.wrappers import Request
 
-from .. import redact, strictjson
 from ..errors import SandboxError
 from ..ids import iso_millis
+from ..journal import FORM
 from ..store import current_namespace, get_store
 
 FAULT_HEADER = "X-Sandbox-Fault"
-FORM = "application/x-www-form-urlencoded"
 ENTRY_OVERHEAD = 2048  # bytes of an entry beyond its strings: the dicts, the closure, the numbers
 _UNRESOLVED = object()
+# the CGI variables besides HTTP_* that a recorded Request reads (headers, query, mimetype)
+_CGI_KEPT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH", "QUERY_STRING"})
 
 
 def init_app(app):
@@ -111,43 +110,29 @@ def after_vendor_request(response):
         namespace = store.namespace()
     started = ctx.get("sandbox_started", time.perf_counter())
     limit = current_app.config["JOURNAL_BODY_LIMIT"]
-    # What the entry's details need, kept raw: the CGI variables (headers, query string; the
-    # str values only, not the server's stream and callables) are parsed when the entry is read
-    environ = {k: v for k, v in req.environ.items() if type(v) is str}
-    response_headers = list(response.headers)
-    body = _kept(_request_bytes(req), limit)
-    sent = None if response.is_streamed else _kept(response.get_data(), limit)
-    response_type = response.mimetype
-    method, path = req.method, req.path
-
-    def details(entry):
-        recorded = Request(environ)
-        return {
-            "id": entry["id"],
-            "vendor": entry["vendor"],
-            "method": entry["method"],
-            "path": entry["path"],
-            "query": redact.query(recorded.args.to_dict(flat=False)),
-            "headers": redact.headers(recorded.headers.items()),
-            "body": _body(body, recorded.mimetype),
-            "status": entry["status"],
-            "responseHeaders": redact.headers(response_headers),
-            "responseBody": _body(sent, response_type),
-            "durationMs": entry["durationMs"],
-            "timestamp": entry["timestamp"],
-        }
-
+    # What the entry's details need, kept raw (parsed when the entry is read): the headers and
+    # the query string of the CGI variables, the bodies cut at the journal's limit, as strings
+    # (bytes as latin-1, which round-trips), so that a shared store can hold it as JSON
+    raw = {
+        "environ": {k: v for k, v in req.environ.items() if type(v) is str and (
+            k.startswith("HTTP_") or k in _CGI_KEPT)},
+        "responseHeaders": list(response.headers),
+        "body": _kept(_request_bytes(req), limit),
+        "sent": None if response.is_streamed else _kept(response.get_data(), limit),
+        "responseType": response.mimetype,
+    }
+    body, sent = raw["body"], raw["sent"]
     # what the entry holds, roughly: its kept bodies and the request's CGI strings
     size = ENTRY_OVERHEAD + (len(body[0]) if body else 0) + (len(sent[0]) if sent else 0) + sum(
-        len(k) + len(v) for k, v in environ.items()) + sum(len(k) + len(v) for k, v in response_headers)
+        len(k) + len(v) for k, v in raw["environ"].items()) + sum(len(k) + len(v) for k, v in raw["responseHeaders"])
     namespace.journal.record({
         "vendor": vendor.NAME,
-        "method": method,
-        "path": path,
+        "method": req.method,
+        "path": req.path,
         "status": response.status_code,
         "durationMs": round((time.perf_counter() - started) * 1000, 3),
         "timestamp": iso_millis(namespace.clock.now()),
-    }, details, size)
+    }, raw, size)
     return response
 
 
@@ -159,22 +144,5 @@ def _request_bytes(req):
 
 
 def _kept(data, limit):
-    """(the first `limit` bytes, the full length): what the journal keeps of a body."""
-    return (data[:limit], len(data)) if data else None
-
-
-def _body(kept, mimetype):
-    """Parsed JSON when the bytes are JSON, {name: [values]} for a form, else text; cut at the
-    journal's limit; secrets redacted in each."""
-    if not kept:
-        return None
-    data, length = kept
-    text = data.decode("utf-8", "replace")
-    if length > len(data):
-        return redact.text(text) + f"... [{length - len(data)} more bytes]"
-    if mimetype == FORM:
-        return redact.query(parse_qs(text, keep_blank_values=True))
-    try:
-        return redact.document(strictjson.loads(data))
-    except ValueError:
-        return redact.text(text)
+    """(the first `limit` bytes as latin-1 text, the full length): what the journal keeps of a body."""
+    return (data[:limit].decode("latin-1"), len(data)) if data else None

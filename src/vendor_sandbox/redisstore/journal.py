@@ -4,7 +4,7 @@ holding the most giving up its oldest entries first. An entry's bytes are those 
 
 import json
 
-from ..journal import select
+from ..journal import complete, select
 from . import lifecycle
 from .collection import forget
 from .connection import LOG, UNAVAILABLE, guarded
@@ -70,15 +70,15 @@ class RedisJournal:
         self._record = wire_for(client).register_script(_RECORD)
         self._clear = wire_for(client).register_script(_CLEAR)
 
-    def record(self, entry, details=None, size=0):
-        """The complete entry is built now (another worker may read it); an unreachable Redis
-        loses the entry, never the response the vendor already gave. `size` is the in-memory
-        journal's estimate: here an entry counts the bytes Redis holds for it."""
+    def record(self, entry, raw=None, size=0):
+        """The entry and its raw material (journal.complete makes the complete entry of them when
+        it is read, in whichever worker reads it: the request path does not parse bodies); an
+        unreachable Redis loses the entry, never the response the vendor already gave. `size` is
+        the in-memory journal's estimate: here an entry counts the bytes Redis holds for it."""
         forget()  # the request is over: its observed versions are not trusted any longer
-        full = details({"id": 0, **entry}) if details else {"id": 0, **entry}
-        del full["id"]
         try:
-            self._record(keys=self._keys, args=[*self._bounds, _dumps(full), self._name, lifecycle.wall_time()])
+            self._record(keys=self._keys, args=[*self._bounds, _dumps([entry, raw]), self._name,
+                                                lifecycle.wall_time()])
         except UNAVAILABLE as error:
             LOG.warning("journal entry lost, redis unavailable: %s", error)
 
@@ -87,8 +87,11 @@ class RedisJournal:
         listed = []
         for raw in self._r.lrange(self._key, 0, -1):
             number, _, body = raw.partition(b"\t")
-            listed.append({"id": int(number), **json.loads(body)})
-        return select(listed, vendor, method, path, status, since, until, limit)
+            entry, kept = json.loads(body)
+            listed.append(({"id": int(number), **entry}, kept))
+        # filtered on the entries' own fields first: only what is answered is parsed
+        chosen = {id(e) for e in select([e for e, _ in listed], vendor, method, path, status, since, until, limit)}
+        return [complete(e, kept) if kept is not None else e for e, kept in listed if id(e) in chosen]
 
     @guarded
     def clear(self):
