@@ -226,6 +226,12 @@ class Store:
         with self._lock:
             self._forget(name)
 
+    def begin_request(self):
+        """A vendor request starts on this thread (a shared store holds its writes until it ends)."""
+
+    def end_request(self):
+        """It ended (after its journal entry, or without one when it failed)."""
+
     def _touch(self, name):
         """Note the use of `name`; now and then (a tenth of the idle time), forget the namespaces
         idle for longer than `idle_seconds`, but never the default one. Idle time is real time,

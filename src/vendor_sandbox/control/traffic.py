@@ -20,6 +20,7 @@ _CGI_KEPT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH", "QUERY_STRING"})
 def init_app(app):
     app.before_request(before_vendor_request)
     app.after_request(after_vendor_request)
+    app.teardown_request(lambda _error: get_store().end_request())
 
 
 # These hooks run on every request. `request`, `g` and `current_app` are context proxies that
@@ -28,9 +29,11 @@ def init_app(app):
 def before_vendor_request():
     req, ctx = request._get_current_object(), g._get_current_object()
     ctx.sandbox_started = time.perf_counter()
-    vendor = ctx.sandbox_vendor = get_store().vendor_for(req.path)
+    store = get_store()
+    vendor = ctx.sandbox_vendor = store.vendor_for(req.path)
     if vendor is None:
         return None
+    store.begin_request()
     if req.mimetype == FORM:
         # read (and kept) before the view parses the form, which would consume the stream unkept
         _request_bytes(req)
@@ -125,14 +128,19 @@ def after_vendor_request(response):
     # what the entry holds, roughly: its kept bodies and the request's CGI strings
     size = ENTRY_OVERHEAD + (len(body[0]) if body else 0) + (len(sent[0]) if sent else 0) + sum(
         len(k) + len(v) for k, v in raw["environ"].items()) + sum(len(k) + len(v) for k, v in raw["responseHeaders"])
-    namespace.journal.record({
-        "vendor": vendor.NAME,
-        "method": req.method,
-        "path": req.path,
-        "status": response.status_code,
-        "durationMs": round((time.perf_counter() - started) * 1000, 3),
-        "timestamp": iso_millis(namespace.clock.now()),
-    }, raw, size)
+    try:
+        namespace.journal.record({
+            "vendor": vendor.NAME,
+            "method": req.method,
+            "path": req.path,
+            "status": response.status_code,
+            "durationMs": round((time.perf_counter() - started) * 1000, 3),
+            "timestamp": iso_millis(namespace.clock.now()),
+        }, raw, size)
+    except HTTPException as error:
+        # a shared store that could not take the request's writes (they go with the entry): the
+        # vendor's own 503 instead of an answer that reports them
+        return current_app.make_response(current_app.handle_user_exception(error))
     return response
 
 

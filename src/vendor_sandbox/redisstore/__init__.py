@@ -7,7 +7,7 @@ in Redis holds only what it changed. Key layout, all of one namespace under one 
     vs:fingerprint                     seed + fixtures of the sandboxes sharing this database
     vs:{NS}:reg:VENDOR                 set of every key VENDOR wrote in NS (a reset drops them)
     vs:{NS}:c:VENDOR:COLLECTION:...    one collection (see scripts.py)
-    vs:{NS}:draws:VENDOR               the id source's draw counter
+    vs:{NS}:draws:VENDOR               the id source's draws (n, epoch)
     vs:{NS}:journal, :outbox, :faults  bounded lists (and their counters)
     vs:{NS}:clock, :settings           the namespace's clock and settings (namespaced.py)
     vs:bindings, vs:{NS}:bound         credentials bound to namespaces (bound.py)
@@ -24,7 +24,7 @@ from ..control.traffic import FAULT_HEADER
 from ..errors import SandboxError
 from ..outbox import VendorOutbox
 from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState, current_namespace
-from . import lifecycle
+from . import lifecycle, unit
 from .bound import VERSION as BINDINGS_VERSION
 from .bound import RedisBindings
 from .collection import RedisCollection, Scripts
@@ -35,6 +35,7 @@ from .lifecycle import NAMESPACES
 from .lifecycle import SCRIPT as NAMESPACES_SCRIPT
 from .logs import RedisFaultRules, RedisOutbox
 from .namespaced import RedisClock, RedisOverlay
+from .scripts import COMMIT
 from .wire import wire_for
 
 FINGERPRINT = "vs:fingerprint"
@@ -44,6 +45,12 @@ MAX_HANDLES = 1024  # namespace handles a worker keeps (oldest created first out
 
 def prefix(namespace):
     return f"vs:{{{namespace}}}:"
+
+
+def draws_key(namespace, vendor):
+    """The hash of `vendor`'s id draws in `namespace` (ids.py): n, the last number given out, and
+    epoch, the global number naming this hash since it was last made (a reset drops it)."""
+    return f"{prefix(namespace)}draws:{vendor}"
 
 
 def versions_key(namespace, vendor):
@@ -90,7 +97,8 @@ class RedisNamespace(Namespace):
                                     store.journal_budget.limit if store.journal_budget else None)
         self.faults = RedisFaultRules(
             client, keys, f"{store.seed}/{name}/faults", {vendor: versions_key(name, vendor) for vendor in store.vendors},
-            [self.clock.key, self.settings.key, BINDINGS_VERSION, NAMESPACES], [name], self._observed)
+            [self.clock.key, self.settings.key, BINDINGS_VERSION, NAMESPACES], [name], self._observed,
+            {vendor: draws_key(name, vendor) for vendor in store.vendors})
 
     def _observed(self, clock, settings, bound, known):
         """What a vendor request's first round trip read besides the rules: this worker keeps it.
@@ -154,7 +162,7 @@ class RedisNamespace(Namespace):
         state = RedisVendorState(store, self.name, vendor, VendorOutbox(self.outbox, vendor),
                                  store.template(vendor))
         source = RedisSource(store.seed, self.name, vendor, self.clock, store.redis,
-                             f"{prefix(self.name)}draws:{vendor}", state.registry)
+                             draws_key(self.name, vendor), state.registry)
         state.collection(bindings.COLLECTION)  # so that a snapshot always has it to restore into
         backend = store.vendors[vendor].Backend(state, source, store.seed_data(vendor), self.settings)
         state.building, source.built = False, True
@@ -174,6 +182,7 @@ class RedisStore(Store):
         self.redis = connect(url)
         self.scripts = Scripts(self.redis)
         self.namespaces_script = wire_for(self.redis).register_script(NAMESPACES_SCRIPT)
+        self._commit = wire_for(self.redis).register_script(COMMIT)
         self.bindings = RedisBindings(self.redis)
         self._fingerprint = fingerprint(seeds, self.vendors, self.seed)
         self._checked = False
@@ -273,6 +282,12 @@ class RedisStore(Store):
         with self._lock:
             self._namespaces.pop(name, None)
         self.bindings.reload()
+
+    def begin_request(self):
+        unit.begin(self._commit)
+
+    def end_request(self):
+        unit.end()
 
     def describe(self):
         """What /_sandbox/health says about the store."""

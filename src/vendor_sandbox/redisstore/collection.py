@@ -11,8 +11,9 @@ import time
 from itertools import islice
 
 from ..collection import Collection
+from . import unit
 from .connection import guarded
-from .scripts import ALL, BUMP, CLAIM, DELETE, HIDDEN, PUT, VIEW
+from .scripts import ALL, BUMP, CLAIM, DELETE, HIDDEN, OWNER, PUT, RELEASE, VIEW
 from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -60,6 +61,8 @@ class Scripts:
         self.claim = wire_for(client).register_script(CLAIM)
         self.view = wire_for(client).register_script(VIEW)
         self.hidden = wire_for(client).register_script(HIDDEN)
+        self.owner = wire_for(client).register_script(OWNER)
+        self.release = wire_for(client).register_script(RELEASE)
         self.bump = wire_for(client).register_script(BUMP)
 
 
@@ -81,6 +84,8 @@ class RedisCollection:
         self._rec, self._order, self._indexed = prefix + "rec", prefix + "order", prefix + "indexed"
         self._seq, self._hidden, self._hiddenb = prefix + "seq", prefix + "hidden", prefix + "hiddenb"
         self._claims, self._released = prefix + "claims", prefix + "released"
+        self._tentative = prefix + "tentative"  # claims' leases (unit.py): field -> deadline, ms
+        self._claim_keys = [self._claims, self._released, registry, self._tentative]
         self._bucket_prefix = prefix + "i:"
         self._registry = registry
         self._keys7 = [self._rec, self._order, self._indexed, self._seq, self._hidden, self._hiddenb, registry,
@@ -90,6 +95,11 @@ class RedisCollection:
 
     @guarded
     def get(self, key):
+        queued = unit.current()
+        if queued is not None and queued.pending:
+            pending = queued.pending.get((self._rec, key), _NOTHING)
+            if pending is not _NOTHING:  # this request's own write, not sent yet
+                return None if pending is None else _loads(pending)
         base = self._base._records if self._base is not None else {}
         if key not in base:
             return _decode(self._wire.call("HGET", self._rec, key))
@@ -124,6 +134,7 @@ class RedisCollection:
 
     @guarded
     def page(self, index=None, value=None, *, offset=0, limit=None, reverse=False):
+        _settle()
         base_keys = self._base_bucket(index, value)
         zset, field = (self._order, "") if index is None else (self._bucket_prefix + bucket(index, value),
                                                                bucket(index, value))
@@ -150,6 +161,7 @@ class RedisCollection:
 
     @guarded
     def count(self, index=None, value=None):
+        _settle()
         base_n = len(self._base_bucket(index, value))
         pipe = self._r.pipeline()
         pipe.zcard(self._order if index is None else self._bucket_prefix + bucket(index, value))
@@ -165,17 +177,9 @@ class RedisCollection:
 
     @guarded
     def owner(self, unique, value):
-        field = claim_field(unique, value)
-        base_owner = self._base_owner(unique, value)
-        if base_owner is None:
-            return _text(self._r.hget(self._claims, field))
-        pipe = self._r.pipeline()
-        pipe.hget(self._claims, field)
-        pipe.smismember(self._released, [field, ALL])
-        own, released = pipe.execute()
-        if own is not None:
-            return own.decode()
-        return None if any(released) else base_owner
+        _settle()
+        return _text(self._s.owner(keys=[self._claims, self._released, self._tentative],
+                                   args=[claim_field(unique, value), self._base_owner(unique, value) or ""]))
 
     # -- writes: one script each
 
@@ -185,16 +189,28 @@ class RedisCollection:
             return self._built_base().put(key, record, index)
         fields = "\n".join(bucket(n, v) for n, v in index.items()) if index else ""
         in_base, base_fields = self._base_index(key)
-        self._s.put(keys=self._keys7, args=[self._bucket_prefix, key, _dumps(record), fields, in_base, base_fields,
-                                             self._name])
+        encoded = _dumps(record)
+        args = [self._bucket_prefix, key, encoded, fields, in_base, base_fields, self._name]
+        queued = unit.current()
+        if queued is not None:
+            queued.queue("put", self._keys7, args)
+            queued.pending[(self._rec, key)] = encoded
+            return
+        self._s.put(keys=self._keys7, args=args)
 
     @guarded
     def delete(self, key):
         if self._building():
             return self._built_base().delete(key)
         in_base, base_fields = self._base_index(key)
-        own, was_hidden = self._s.delete(keys=self._keys7, args=[self._bucket_prefix, key, in_base, base_fields,
-                                                                             self._name])
+        args = [self._bucket_prefix, key, in_base, base_fields, self._name]
+        queued = unit.current()
+        if queued is not None:
+            gone = self.get(key)  # what the delete answers; COMMIT deletes whatever is there then
+            queued.queue("delete", self._keys7, args)
+            queued.pending[(self._rec, key)] = None
+            return gone
+        own, was_hidden = self._s.delete(keys=self._keys7, args=args)
         if own is not None:
             return _loads(own)
         return self._base._records[key] if in_base == "1" and not was_hidden else None
@@ -203,27 +219,33 @@ class RedisCollection:
     def claim(self, unique, value, owner):
         if self._building():
             return self._built_base().claim(unique, value, owner)
-        base_owner = self._base_owner(unique, value)
-        won = self._s.claim(keys=[self._claims, self._released, self._registry],
-                            args=[claim_field(unique, value), owner, base_owner or ""])
+        queued = unit.current()
+        if queued is not None and queued.releases:
+            _settle()  # a release this request queued may free what it claims now
+        field, base_owner = claim_field(unique, value), self._base_owner(unique, value)
+        lease = unit.CLAIM_LEASE_MS if queued is not None else 0
+        won = self._s.claim(keys=self._claim_keys, args=[field, owner, base_owner or "", lease])
+        if won and queued is not None:
+            queued.confirm(self._claims, self._tentative, field, owner)
         return bool(won)
 
     @guarded
     def release(self, unique, value):
         if self._building():
             return self._built_base().release(unique, value)
-        field = claim_field(unique, value)
-        pipe = self._r.pipeline()  # MULTI/EXEC
-        pipe.hdel(self._claims, field)
-        if self._base is not None:
-            pipe.sadd(self._released, field)
-        pipe.sadd(self._registry, self._claims, self._released)
-        pipe.execute()
+        args = [claim_field(unique, value), "1" if self._base is not None else "0"]
+        queued = unit.current()
+        if queued is not None:
+            queued.queue("release", self._claim_keys, args)
+            queued.releases = True
+            return
+        self._s.release(keys=self._claim_keys, args=args)
 
     # -- snapshots
 
     @guarded
     def dump(self):
+        _settle()
         pipe = self._r.pipeline()
         pipe.zrange(self._order, 0, -1)
         pipe.hgetall(self._rec)
@@ -231,7 +253,13 @@ class RedisCollection:
         pipe.smembers(self._hidden)
         pipe.hgetall(self._claims)
         pipe.smembers(self._released)
-        order, records, indexed, hidden, claims, released = pipe.execute()
+        pipe.zrange(self._tentative, 0, -1, withscores=True)
+        pipe.time()
+        order, records, indexed, hidden, claims, released, leases, now = pipe.execute()
+        now_ms = now[0] * 1000 + now[1] // 1000
+        for field, deadline in leases:  # a lease run out: its request never committed
+            if deadline < now_ms:
+                claims.pop(field, None)
         base = self._base
         hidden = {h.decode() for h in hidden}
         released = {r.decode() for r in released}
@@ -332,6 +360,16 @@ for _, key in ipairs(redis.call('SMEMBERS', KEYS[1])) do
 end
 return 1
 """
+
+
+_NOTHING = object()
+
+
+def _settle():
+    """Send what this request queued before a read that Redis answers from several keys."""
+    queued = unit.current()
+    if queued is not None and queued.ops:
+        queued.flush()
 
 
 def _decode(raw):

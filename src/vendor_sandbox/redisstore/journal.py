@@ -5,50 +5,14 @@ holding the most giving up its oldest entries first. An entry's bytes are those 
 import json
 
 from ..journal import complete, select
-from . import lifecycle
+from . import lifecycle, unit
 from .collection import forget
 from .connection import LOG, UNAVAILABLE, guarded
 from .lifecycle import JOURNAL_BYTES, JOURNAL_LUA, JOURNALS
+from .scripts import RECORD
 from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-# KEYS journal ids bytes journals total namespaces; ARGV size max-bytes total-bytes entry name now
-# (0 for no bound): the entry numbered and appended, the bounds kept, the namespace's use noted
-_RECORD = """
-local function pop(ns)
-  local p = 'vs:{' .. ns .. '}:'
-  local old = redis.call('LPOP', p .. 'journal')
-  if not old then return 0 end
-  redis.call('DECRBY', p .. 'journal:bytes', #old)
-  redis.call('DECRBY', KEYS[5], #old)
-  redis.call('ZINCRBY', KEYS[4], -#old, ns)
-  return #old
-end
-local size, max, limit, ns = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[5]
-local id = redis.call('INCR', KEYS[2])
-local entry = id .. '\\t' .. ARGV[4]
-redis.call('RPUSH', KEYS[1], entry)
-local held = redis.call('INCRBY', KEYS[3], #entry)
-redis.call('INCRBY', KEYS[5], #entry)
-redis.call('ZINCRBY', KEYS[4], #entry, ns)
-local n = redis.call('LLEN', KEYS[1])
-while n > size or (max > 0 and held > max and n > 1) do
-  held = held - pop(ns)
-  n = n - 1
-end
-if limit > 0 then
-  while tonumber(redis.call('GET', KEYS[5]) or '0') > limit do
-    local top = redis.call('ZREVRANGE', KEYS[4], 0, 0)
-    if #top == 0 or pop(top[1]) == 0 then
-      if #top > 0 then redis.call('ZREM', KEYS[4], top[1]) end
-      break
-    end
-  end
-end
-redis.call('ZADD', KEYS[6], 'XX', ARGV[6], ns)
-return id
-"""
 
 # KEYS: none beyond the namespace's (built in Lua); ARGV namespace
 _CLEAR = JOURNAL_LUA + """
@@ -67,7 +31,7 @@ class RedisJournal:
         self._key = self._keys[0]
         self._bounds = [size, max_bytes or 0, total_bytes or 0]
         self._name = namespace
-        self._record = wire_for(client).register_script(_RECORD)
+        self._record = wire_for(client).register_script(RECORD)
         self._clear = wire_for(client).register_script(_CLEAR)
 
     def record(self, entry, raw=None, size=0):
@@ -76,9 +40,17 @@ class RedisJournal:
         unreachable Redis loses the entry, never the response the vendor already gave. `size` is
         the in-memory journal's estimate: here an entry counts the bytes Redis holds for it."""
         forget()  # the request is over: its observed versions are not trusted any longer
+        args = [*self._bounds, _dumps([entry, raw]), self._name, lifecycle.wall_time()]
+        queued = unit.current()
+        if queued is not None and queued.ops:
+            # the request's writes and its entry, in one step (unit.py): Redis unreachable here
+            # is the vendor's 503, since the writes the response reports are not stored
+            unit.end()
+            guarded(queued.flush)(("record", self._keys, args))
+            return
+        unit.end()
         try:
-            self._record(keys=self._keys, args=[*self._bounds, _dumps([entry, raw]), self._name,
-                                                lifecycle.wall_time()])
+            self._record(keys=self._keys, args=args)
         except UNAVAILABLE as error:
             LOG.warning("journal entry lost, redis unavailable: %s", error)
 

@@ -6,7 +6,7 @@ import random
 from ..faults import _matches
 from ..ids import iso_millis
 from ..outbox import matching
-from . import lifecycle
+from . import lifecycle, unit
 from .collection import observe
 from .connection import guarded
 from .wire import wire_for
@@ -76,10 +76,10 @@ return 1
 """
 
 
-# KEYS rules versions clock settings bindings-version namespaces; ARGV namespace now -> {the rules,
-# the vendor's hidden-set versions, the namespace's clock and settings, the version of the
-# credential bindings, 1 if the namespace is registered (its use noted now) else 0}: what every
-# vendor request reads first, in one round trip
+# KEYS rules versions clock settings bindings-version namespaces draws; ARGV namespace now -> {the
+# rules, the vendor's hidden-set versions, the namespace's clock and settings, the version of the
+# credential bindings, 1 if the namespace is registered (its use noted now) else 0, the epoch of
+# the vendor's id draws (ids.py)}: what every vendor request reads first, in one round trip
 _RULES = """
 local known = 0
 if redis.call('ZSCORE', KEYS[6], ARGV[1]) then
@@ -87,7 +87,8 @@ if redis.call('ZSCORE', KEYS[6], ARGV[1]) then
   redis.call('ZADD', KEYS[6], 'XX', ARGV[2], ARGV[1])
 end
 return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
-        redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '0', known}
+        redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '0', known,
+        redis.call('HGET', KEYS[7], 'epoch') or ''}
 """
 
 
@@ -95,8 +96,8 @@ class RedisFaultRules:
     """The rules in a list; their counters in a hash, spent by one script so that a rule with
     `times` fires exactly that often across every worker."""
 
-    def __init__(self, client, prefix, seed, versions, keys, args, observed):
-        self._versions = versions
+    def __init__(self, client, prefix, seed, versions, keys, args, observed, draws):
+        self._versions, self._draw_keys = versions, draws
         # what else the first round trip reads, and the callback that keeps it
         self._shared_keys, self._args, self._observed = keys, args, observed
         self._rules_script = wire_for(client).register_script(_RULES)
@@ -136,10 +137,13 @@ class RedisFaultRules:
         That trip also observes the vendor's hidden-set versions for this request (collection.observe),
         the namespace's clock and settings and the bindings' version; when newer bindings put the
         request in another namespace, that namespace's rules apply (and its state is observed)."""
-        versions_key = self._versions[vendor]
-        rules, versions, clock, settings, bound, known = self._rules_script(
-            keys=[self._rules, versions_key, *self._shared_keys], args=[*self._args, lifecycle.wall_time()])
+        versions_key, draws_key = self._versions[vendor], self._draw_keys[vendor]
+        rules, versions, clock, settings, bound, known, epoch = self._rules_script(
+            keys=[self._rules, versions_key, *self._shared_keys, draws_key], args=[*self._args, lifecycle.wall_time()])
         observe(versions_key, dict(zip(versions[::2], versions[1::2], strict=True)))
+        queued = unit.current()
+        if queued is not None:
+            queued.epochs[draws_key] = epoch
         moved = self._observed(clock, settings, bound, known)
         if moved is not None and again:
             return moved.faults.fire(vendor, method, paths, again=False)

@@ -62,16 +62,62 @@ redis.call('ZREM', KEYS[2], key)
 return {own or false, was_hidden}
 """
 
-# KEYS claims released registry; ARGV field owner base_owner ('' when the base has none) -> 1 won, 0 lost
-CLAIM = """
-local holder = redis.call('HGET', KEYS[1], ARGV[1])
-if not holder and ARGV[3] ~= '' then
-  local r = redis.call('SMISMEMBER', KEYS[2], ARGV[1], '\\0*')
-  if r[1] == 0 and r[2] == 0 then holder = ARGV[3] end
+_NOW_MS = """
+local function now_ms()
+  local t = redis.call('TIME')
+  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
+-- the holder of a claim: its own holder unless that is a lease run out (the request that took it
+-- never committed), else the base's holder unless released
+local function holder_of(claims, released, tentative, field, base_owner)
+  local holder = redis.call('HGET', claims, field)
+  if holder then
+    local deadline = redis.call('ZSCORE', tentative, field)
+    if deadline and tonumber(deadline) < now_ms() then
+      redis.call('HDEL', claims, field)
+      redis.call('ZREM', tentative, field)
+      holder = false
+    end
+  end
+  if not holder and base_owner ~= '' then
+    local r = redis.call('SMISMEMBER', released, field, '\\0*')
+    if r[1] == 0 and r[2] == 0 then holder = base_owner end
+  end
+  return holder
+end
+"""
+
+# KEYS claims released registry tentative; ARGV field owner base_owner ('' when the base has none)
+# lease-ms (0: a claim for good; else tentative until COMMIT confirms it) -> 1 won, 0 lost
+CLAIM = _NOW_MS + """
+local holder = holder_of(KEYS[1], KEYS[2], KEYS[4], ARGV[1], ARGV[3])
 if holder and holder ~= ARGV[2] then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[3], KEYS[1])
+if not holder and ARGV[4] ~= '0' then
+  redis.call('ZADD', KEYS[4], now_ms() + tonumber(ARGV[4]), ARGV[1])
+  redis.call('SADD', KEYS[3], KEYS[4])
+end
+return 1
+"""
+
+# KEYS claims released tentative; ARGV field base_owner -> the holder, or false
+OWNER = _NOW_MS + """
+return holder_of(KEYS[1], KEYS[2], KEYS[3], ARGV[1], ARGV[2])
+"""
+
+# KEYS claims released registry tentative; ARGV field in_base ('1' when the base may hold it)
+RELEASE = """
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[4], ARGV[1])
+if ARGV[2] == '1' then redis.call('SADD', KEYS[2], ARGV[1]) end
+redis.call('SADD', KEYS[3], KEYS[1], KEYS[2])
+return 1
+"""
+
+# KEYS claims tentative; ARGV field owner: the lease confirmed (COMMIT checked it is still held)
+_CONFIRM = """
+redis.call('ZREM', KEYS[2], ARGV[1])
 return 1
 """
 
@@ -132,4 +178,76 @@ return {redis.call('SMEMBERS', KEYS[1]), redis.call('HGET', KEYS[2], ARGV[1]) or
 BUMP = """
 redis.call('HSET', KEYS[1], ARGV[1], redis.call('INCR', KEYS[2]))
 return 1
+"""
+
+# KEYS journal ids bytes journals total namespaces; ARGV size max-bytes total-bytes entry name now
+# (0 for no bound): the entry numbered and appended, the bounds kept, the namespace's use noted
+RECORD = """
+local function pop(ns)
+  local p = 'vs:{' .. ns .. '}:'
+  local old = redis.call('LPOP', p .. 'journal')
+  if not old then return 0 end
+  redis.call('DECRBY', p .. 'journal:bytes', #old)
+  redis.call('DECRBY', KEYS[5], #old)
+  redis.call('ZINCRBY', KEYS[4], -#old, ns)
+  return #old
+end
+local size, max, limit, ns = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[5]
+local id = redis.call('INCR', KEYS[2])
+local entry = id .. '\\t' .. ARGV[4]
+redis.call('RPUSH', KEYS[1], entry)
+local held = redis.call('INCRBY', KEYS[3], #entry)
+redis.call('INCRBY', KEYS[5], #entry)
+redis.call('ZINCRBY', KEYS[4], #entry, ns)
+local n = redis.call('LLEN', KEYS[1])
+while n > size or (max > 0 and held > max and n > 1) do
+  held = held - pop(ns)
+  n = n - 1
+end
+if limit > 0 then
+  while tonumber(redis.call('GET', KEYS[5]) or '0') > limit do
+    local top = redis.call('ZREVRANGE', KEYS[4], 0, 0)
+    if #top == 0 or pop(top[1]) == 0 then
+      if #top > 0 then redis.call('ZREM', KEYS[4], top[1]) end
+      break
+    end
+  end
+end
+redis.call('ZADD', KEYS[6], 'XX', ARGV[6], ns)
+return id
+"""
+
+
+def _op(name, source):
+    # a script's body as a function of its own KEYS and ARGV (the parameters shadow the globals)
+    return f"ops['{name}'] = function(KEYS, ARGV)\n{source}\nend\n"
+
+
+# ARGV: a sequence of ops, each name, number of keys, number of args, keys..., args... -> {1, the
+# last op's reply}, or {0, false} writing nothing when a claim's lease was lost or a checked
+# field ('same': the epoch of the id draws) changed meanwhile (see unit.py).
+# The keys travel in ARGV: every key of one request shares its namespace's hash tag, and the
+# store is a standalone Redis (or one primary), never a cluster.
+COMMIT = "local ops = {}\n" + "".join(_op(n, src) for n, src in (
+    ("put", PUT), ("delete", DELETE), ("release", RELEASE), ("confirm", _CONFIRM), ("same", "return 1"),
+    ("record", RECORD))) + """
+local function each(f)
+  local i = 1
+  while i <= #ARGV do
+    local nk, na = tonumber(ARGV[i + 1]), tonumber(ARGV[i + 2])
+    local k, a = {}, {}
+    for j = 1, nk do k[j] = ARGV[i + 2 + j] end
+    for j = 1, na do a[j] = ARGV[i + 2 + nk + j] end
+    f(ARGV[i], k, a)
+    i = i + 3 + nk + na
+  end
+end
+local lost = false
+each(function(name, k, a)
+  if (name == 'confirm' or name == 'same') and redis.call('HGET', k[1], a[1]) ~= a[2] then lost = true end
+end)
+if lost then return {0, false} end
+local last = false
+each(function(name, k, a) last = ops[name](k, a) end)
+return {1, last}
 """

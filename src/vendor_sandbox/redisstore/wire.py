@@ -18,6 +18,7 @@ import threading
 import time
 import weakref
 
+import hiredis
 import redis
 from redis.commands.core import Script
 from redis.exceptions import NoScriptError
@@ -54,13 +55,16 @@ class Wire:
         return conn
 
     def call(self, *args):
-        """One command, its raw reply (no response callbacks: bytes, ints, lists)."""
+        """One command (str, bytes and int arguments), its raw reply (no response callbacks:
+        bytes, ints, lists)."""
         conn = self._connection()
         backoff = RETRY._backoff
         attempt = 0
         while True:
             try:
-                conn.send_packed_command(conn.pack_command(*args), check_health=False)
+                # packed by hiredis itself: redis-py's serializer first copies every argument
+                # in Python, which for a COMMIT of forty arguments was most of its cost
+                conn.send_packed_command([hiredis.pack_command(args)], check_health=False)
                 return conn.read_response()
             except redis.ConnectionError:
                 conn.disconnect()

@@ -1,0 +1,87 @@
+"""A vendor request's writes, held until it ends and then sent in one atomic step with its
+journal entry.
+
+Without this a create was several scripts in a row (a record, a metadata record, the journal), so
+a worker killed between two of them left half a request behind, and every one was a round trip.
+Now, while a vendor request runs on the shared store, RedisCollection.put, .delete and .release
+queue their scripts here (reads of the same keys see them), and the journal's RECORD runs them all
+with it in one COMMIT script: other workers see all of the request's writes or none, and the
+client's response leaves only after they are in Redis (the acknowledged write).
+
+Unique claims cannot wait (the request's answer depends on winning one), so a claim made in a
+request is a lease: CLAIM writes it at once, marked tentative until CLAIM_LEASE_MS from now; COMMIT
+confirms it (and refuses the whole step if the lease was lost meanwhile); a claim whose request
+never committed (its worker died) is free again once the lease has run out.
+
+Reads of a collection other than `get` (pages, counts, owners, snapshots) first send what is
+queued, so a request always reads its own writes; the vendors' requests do not read that way
+after writing, so in practice a request is one step.
+"""
+
+import threading
+
+from .connection import StoreUnavailable
+
+CLAIM_LEASE_MS = 60_000  # far beyond any request (each Redis command times out in 2 s)
+_local = threading.local()
+
+
+class LostClaim(StoreUnavailable):
+    """A request's lease on a claim ran out and another request took it before COMMIT, or the
+    namespace was reset meanwhile (the epoch of its id draws changed): nothing of the request is
+    written, and its vendor answers 503 (retry)."""
+
+    description = "The sandbox's state changed while the request ran; nothing was written, retry it."
+
+
+def current():
+    """The unit of the vendor request this thread is serving, or None."""
+    return getattr(_local, "unit", None)
+
+
+def begin(commit):
+    """`commit`: the COMMIT script, registered once (a Wire's WireScript)."""
+    _local.unit = Unit(commit)
+
+
+def end():
+    """Forget what the request queued (it ended without a journal entry: nothing is written)."""
+    _local.unit = None
+
+
+class Unit:
+    def __init__(self, commit):
+        self._commit = commit
+        self.ops = []  # flat: name, number of keys, number of args, keys..., args...
+        self.pending = {}  # (records hash, key) -> the record's JSON, or None once deleted
+        self.releases = False
+        self.epochs = {}  # draws hash -> the epoch this request observed (ids.py)
+        self._same = set()
+
+    def queue(self, name, keys, args):
+        self.ops += [name, len(keys), len(args), *keys, *args]
+
+    def confirm(self, claims, tentative, field, owner):
+        """COMMIT confirms this claim's lease, before any write, or writes nothing."""
+        self.ops[:0] = ["confirm", 2, 2, claims, tentative, field, owner]
+
+    def same(self, key, field, value):
+        """COMMIT checks that `field` of hash `key` is still `value`, or writes nothing."""
+        if (key, field, value) not in self._same:
+            self._same.add((key, field, value))
+            self.ops[:0] = ["same", 1, 2, key, field, value]
+
+    def flush(self, last=None):
+        """Send what is queued (with `last`, a (name, keys, args) op, after it) in one COMMIT;
+        the reply of `last`."""
+        ops = self.ops
+        if last is not None:
+            name, keys, args = last
+            ops = ops + [name, len(keys), len(args), *keys, *args]
+        if not ops:
+            return None
+        self.ops, self.pending, self.releases, self._same = [], {}, False, set()
+        won, reply = self._commit(args=ops)
+        if not won:
+            raise LostClaim()
+        return reply

@@ -1,0 +1,229 @@
+"""A vendor request's writes on the shared store are one step (redisstore/unit.py): sent with its
+journal entry, or not at all; its claims are leases until then; it reads its own writes."""
+
+import random
+import time
+
+import pytest
+import redis
+
+from vendor_sandbox import create_app
+from vendor_sandbox.collection import Collection
+from vendor_sandbox.redisstore import unit
+from vendor_sandbox.redisstore.collection import RedisCollection, Scripts
+from vendor_sandbox.redisstore.connection import StoreUnavailable, connect
+from vendor_sandbox.redisstore.scripts import COMMIT
+from vendor_sandbox.redisstore.wire import wire_for
+
+from .test_collection import TENANTS, assert_same_views, seeded_base
+
+HIPP = {"Authorization": "Bearer your-api-key"}
+DATABASE = 7
+
+
+@pytest.fixture
+def client(redis_server):
+    client = connect(redis_server.url(DATABASE))
+    client.flushdb()
+    return client
+
+
+def collection(client, base=None):
+    return RedisCollection(client, Scripts(client), "t:{ns}:c:v:users:", "t:{ns}:reg:v", base or seeded_base())
+
+
+def begin(client):
+    unit.begin(wire_for(client).register_script(COMMIT))
+    return unit.current()
+
+
+def outside(read):
+    """`read()` as another request would: without this thread's unit."""
+    queued = unit.current()
+    unit.end()
+    try:
+        return read()
+    finally:
+        unit._local.unit = queued
+
+
+@pytest.fixture(autouse=True)
+def no_unit_left():
+    yield
+    unit.end()
+
+
+def test_a_request_reads_its_own_writes_and_sends_them_at_once(client, redis_server):
+    """Random operations inside units (sent at random points) answer as the in-memory
+    Collection does, step by step; until a unit is sent, another client sees none of it."""
+    base = seeded_base()
+    memory, shared = Collection(base), collection(client, base)
+    other = collection(connect(redis_server.url(DATABASE)), base)
+    rng = random.Random(7)
+    keys = [f"b{i}" for i in range(30)] + [f"k{i}" for i in range(20)]
+    queued = begin(client)
+    before, sent_ops = other.dump(), queued.ops
+    for step in range(400):
+        op = rng.choice(["put", "put", "delete", "claim", "release", "get", "get", "send"])
+        key = rng.choice(keys)
+        if op == "put":
+            index = {"tenant": rng.choice(TENANTS), "odd": rng.randrange(2)} if rng.random() < 0.8 else None
+            record = {"n": step, "key": key}
+            memory.put(key, record, index=index)
+            shared.put(key, record, index=index)
+        elif op == "delete":
+            assert shared.delete(key) == memory.delete(key), step
+        elif op == "claim":
+            value, owner = f"{rng.choice(keys)}@example.com", rng.choice(keys)
+            assert shared.claim("email", value, owner) == memory.claim("email", value, owner), step
+        elif op == "release":
+            value = f"{rng.choice(keys)}@example.com"
+            memory.release("email", value)
+            shared.release("email", value)
+        elif op == "get":
+            assert shared.get(key) == memory.get(key), step
+        else:
+            # another thread's view: nothing queued is there (claims are, as leases)
+            assert {k: v for k, v in outside(other.dump).items() if k != "claims"} == {
+                k: v for k, v in before.items() if k != "claims"}, step
+            queued.flush()
+            before = outside(other.dump)
+            assert before == memory.dump()
+        if queued.ops is not sent_ops:  # sent, by this step or before a read that needed it
+            before, sent_ops = outside(other.dump), queued.ops
+    queued.flush()
+    unit.end()
+    assert_same_views(memory, shared)
+
+
+def test_a_request_that_never_ends_writes_nothing_and_its_claim_runs_out(client, monkeypatch):
+    monkeypatch.setattr(unit, "CLAIM_LEASE_MS", 300)
+    shared = collection(client)
+    begin(client)
+    assert shared.claim("email", "new@example.com", "k1")
+    shared.put("k1", {"email": "new@example.com"}, index={"tenant": "acme"})
+    shared.delete("b4")
+    shared.release("email", "b3@example.com")
+    unit.end()  # the worker died before COMMIT
+    assert shared.get("k1") is None
+    assert shared.get("b4") == {"n": 4, "tenant": "acme"}
+    assert shared.owner("email", "b3@example.com") == "b3"
+    assert shared.owner("email", "new@example.com") == "k1"  # leased: another request may not take it yet
+    assert not shared.claim("email", "new@example.com", "k2")
+    redis_time = client.time()
+    while client.time()[0] * 1000 + client.time()[1] // 1000 < redis_time[0] * 1000 + redis_time[1] // 1000 + 350:
+        pass
+    assert shared.owner("email", "new@example.com") is None
+    assert "new@example.com" not in shared.dump()["claims"].get("email", {})
+    assert shared.claim("email", "new@example.com", "k2")
+    assert shared.owner("email", "new@example.com") == "k2"
+
+
+def test_a_committed_claim_is_for_good(client, monkeypatch):
+    monkeypatch.setattr(unit, "CLAIM_LEASE_MS", 50)
+    shared = collection(client)
+    queued = begin(client)
+    assert shared.claim("email", "kept@example.com", "k1")
+    shared.put("k1", {"email": "kept@example.com"})
+    queued.flush()
+    unit.end()
+    assert client.zcard("t:{ns}:c:v:users:tentative") == 0
+    start = client.time()[0]
+    while client.time()[0] < start + 1:
+        pass
+    assert shared.owner("email", "kept@example.com") == "k1"
+    assert not shared.claim("email", "kept@example.com", "k2")
+
+
+def test_a_lease_lost_meanwhile_writes_nothing_of_the_request(client, monkeypatch):
+    monkeypatch.setattr(unit, "CLAIM_LEASE_MS", 30)
+    shared = collection(client)
+    slow = begin(client)
+    assert shared.claim("email", "race@example.com", "k1")
+    shared.put("k1", {"email": "race@example.com"})
+    unit.end()
+    start = client.time()
+    while (client.time()[0] - start[0]) * 1_000_000 + client.time()[1] - start[1] < 60_000:
+        pass
+    assert shared.claim("email", "race@example.com", "k2")  # the lease ran out: another request won
+    unit._local.unit = slow
+    with pytest.raises(unit.LostClaim) as lost:
+        slow.flush()
+    assert isinstance(lost.value, StoreUnavailable) and lost.value.code == 503
+    unit.end()
+    assert shared.get("k1") is None
+    assert shared.owner("email", "race@example.com") == "k2"
+
+
+@pytest.fixture
+def app(redis_server):
+    redis_server.client(DATABASE + 1).flushdb()
+    return create_app({"STORE_URL": redis_server.url(DATABASE + 1), "FROZEN_CLOCK": "2025-01-15T10:30:00Z"})
+
+
+def hipp_user(email):
+    return {"firstName": "Jane", "lastName": "Smith", "email": email, "role": "CLINICIAN"}
+
+
+def test_a_create_is_one_commit_with_its_journal_entry(app, redis_server, monkeypatch):
+    sent = []
+    flush = unit.Unit.flush
+
+    def counted(self, last=None):
+        sent.append((list(self.ops), last))
+        return flush(self, last)
+
+    monkeypatch.setattr(unit.Unit, "flush", counted)
+    created = app.test_client().post("/hipp/api/v1/users", json=hipp_user("one@example.com"), headers=HIPP)
+    assert created.status_code == 200
+    assert len(sent) == 1
+    ops, last = sent[0]
+    assert last[0] == "record"
+    names = [ops[i] for i in _op_starts(ops)]
+    assert names.count("put") == 2 and names.count("confirm") == 1  # the user, latestCreatedAt
+    public_id = created.get_json()["user"]["publicId"]
+    other = create_app({"STORE_URL": redis_server.url(DATABASE + 1), "FROZEN_CLOCK": "2025-01-15T10:30:00Z"})
+    read = other.test_client().get(f"/hipp/api/v1/users/{public_id}", headers=HIPP)
+    assert read.status_code == 200 and read.get_json()["publicId"] == public_id
+
+
+def _op_starts(ops):
+    i = 0
+    while i < len(ops):
+        yield i
+        i += 3 + ops[i + 1] + ops[i + 2]
+
+
+def test_a_worker_dying_before_commit_leaves_no_user_and_frees_the_email(app, monkeypatch):
+    monkeypatch.setattr(unit, "CLAIM_LEASE_MS", 300)
+
+    def dies(self, last=None):
+        raise SystemExit("killed")  # nothing after the claim reaches Redis
+
+    client = app.test_client()
+    with monkeypatch.context() as patch:
+        patch.setattr(unit.Unit, "flush", dies)
+        with pytest.raises(SystemExit):
+            client.post("/hipp/api/v1/users", json=hipp_user("lost@example.com"), headers=HIPP)
+    listed = client.get("/hipp/api/v1/users?search=lost@example.com", headers=HIPP).get_json()
+    assert listed["data"] == [] and listed["pagination"]["totalCount"] == 0
+    early = client.post("/hipp/api/v1/users", json=hipp_user("lost@example.com"), headers=HIPP)
+    assert (early.status_code, early.get_json()) == (400, {"error": "Validation error", "details": [
+        {"code": "custom", "message": "Email already exists", "path": ["email"]}]})
+    time.sleep(0.4)
+    again = client.post("/hipp/api/v1/users", json=hipp_user("lost@example.com"), headers=HIPP)
+    assert again.status_code == 200
+
+
+def test_a_redis_lost_at_commit_is_the_vendors_503_and_nothing_is_written(app, monkeypatch):
+    def unreachable(self, last=None):
+        raise redis.ConnectionError("Connection refused")
+
+    client = app.test_client()
+    with monkeypatch.context() as patch:
+        patch.setattr(unit.Unit, "flush", unreachable)
+        failed = client.post("/hipp/api/v1/users", json=hipp_user("gone@example.com"), headers=HIPP)
+    assert (failed.status_code, failed.get_json()) == (503, {"error": "Service Unavailable"})
+    assert failed.headers["Content-Type"] == "application/json"
+    listed = client.get("/hipp/api/v1/users?search=gone@example.com", headers=HIPP).get_json()
+    assert listed["pagination"]["totalCount"] == 0
