@@ -47,9 +47,14 @@ def prefix(namespace):
     return f"vs:{{{namespace}}}:"
 
 
+def registry_key(namespace, vendor):
+    """The set of every key `vendor` wrote in `namespace` (a reset drops them)."""
+    return f"{prefix(namespace)}reg:{vendor}"
+
+
 def draws_key(namespace, vendor):
     """The hash of `vendor`'s id draws in `namespace` (ids.py): n, the last number given out, and
-    epoch, the global number naming this hash since it was last made (a reset drops it)."""
+    epoch, the global number naming this life of the hash (a reset drops it)."""
     return f"{prefix(namespace)}draws:{vendor}"
 
 
@@ -66,7 +71,7 @@ class RedisVendorState(VendorState):
         self.building = True  # until the backend's constructor has run
         self._store = store
         self._prefix = f"{prefix(namespace)}c:{vendor}:"
-        self.registry = f"{prefix(namespace)}reg:{vendor}"
+        self.registry = registry_key(namespace, vendor)
         self.versions = versions_key(namespace, vendor)
 
     def collection(self, name):
@@ -98,7 +103,7 @@ class RedisNamespace(Namespace):
         self.faults = RedisFaultRules(
             client, keys, f"{store.seed}/{name}/faults", {vendor: versions_key(name, vendor) for vendor in store.vendors},
             [self.clock.key, self.settings.key, BINDINGS_VERSION, NAMESPACES], [name], self._observed,
-            {vendor: draws_key(name, vendor) for vendor in store.vendors})
+            {vendor: (draws_key(name, vendor), registry_key(name, vendor)) for vendor in store.vendors})
 
     def _observed(self, clock, settings, bound, known):
         """What a vendor request's first round trip read besides the rules: this worker keeps it.

@@ -2,15 +2,14 @@
 seeded from (seed, namespace, vendor, number). Two workers never draw the same number, so never
 the same id; a sequential run draws the same numbers in the same order, so the same ids.
 
-A vendor request takes its numbers from a block this worker reserved (BLOCK numbers in one step),
-so that a draw costs no round trip of its own. A reset drops the counter, so a block is only
-good while the counter's epoch is the one it was reserved in: each request's first round trip
-reads the epoch (logs.py), a block of another epoch is dropped, and the request's COMMIT checks
-the epoch again, so no number of a dropped counter is ever used beside its new numbers. Outside a
-vendor request (the control plane) a draw reserves one number, as before."""
+A vendor request that may write (POST, PUT, PATCH, DELETE) is given the next number by its first
+round trip (logs.py), so its first draw costs no trip of its own; a number it does not use is
+skipped, alike in every run, so a sequential run still gives the same ids whichever worker serves
+each request. A reset drops the counter and starts a new epoch of it; a request's COMMIT checks
+that the epoch of every number it used is still the counter's, so an old number is never used
+beside the new ones."""
 
 import random
-import threading
 import uuid
 
 from ..ids import LOWER_ALNUM, Source
@@ -18,17 +17,22 @@ from . import unit
 from .connection import guarded
 from .wire import wire_for
 
-BLOCK = 16
-
-# KEYS draws registry epochs; ARGV how many -> {epoch, the last number reserved}. Registered, so
-# that a reset of the vendor starts its draws again (in a new epoch)
-_RESERVE = """
-if redis.call('HSETNX', KEYS[1], 'epoch', '0') == 1 then
-  redis.call('HSET', KEYS[1], 'epoch', redis.call('INCR', KEYS[3]))
+# KEYS draws registry epochs, reserve how many: the counter's epoch (made when the counter is),
+# the last number reserved. Registered, so that a reset of the vendor starts its draws again
+RESERVE_LUA = """
+local function draw(how_many)
+  if redis.call('HSETNX', KEYS[7], 'epoch', '0') == 1 then
+    redis.call('HSET', KEYS[7], 'epoch', redis.call('INCR', KEYS[9]))
+    redis.call('SADD', KEYS[8], KEYS[7])
+  end
+  local n = 0
+  if how_many > 0 then n = redis.call('HINCRBY', KEYS[7], 'n', how_many) end
+  return {redis.call('HGET', KEYS[7], 'epoch'), n}
 end
-redis.call('SADD', KEYS[2], KEYS[1])
-local last = redis.call('HINCRBY', KEYS[1], 'n', ARGV[1])
-return {redis.call('HGET', KEYS[1], 'epoch'), last}
+"""
+# the same, alone: KEYS as the first trip's (7 draws, 8 registry, 9 epochs)
+_RESERVE = RESERVE_LUA + """
+return draw(1)
 """
 EPOCHS = "vs:epochs"  # never reset: an epoch names one life of one counter for good
 
@@ -41,10 +45,8 @@ class RedisSource:
         self.built = False
         self.clock = clock
         self._counter = counter
-        self._keys = [counter, registry, EPOCHS]
+        self._keys = ["", "", "", "", "", "", counter, registry, EPOCHS]
         self._reserve = wire_for(client).register_script(_RESERVE)
-        self._block = (None, 1, 0)  # epoch, next number, last number: none yet
-        self._lock = threading.Lock()
 
     def now(self):
         return self.clock.now()
@@ -72,14 +74,12 @@ class RedisSource:
 
     def _number(self):
         queued = unit.current()
-        if queued is None or self._counter not in queued.epochs:
-            return self._reserve(keys=self._keys, args=[1])[1]
-        with self._lock:  # the worker's threads share the block
-            epoch, number, last = self._block
-            if number > last or epoch != queued.epochs[self._counter]:
-                epoch, last = self._reserve(keys=self._keys, args=[BLOCK])
-                number = last - BLOCK + 1
-                queued.epochs[self._counter] = epoch
-            self._block = (epoch, number + 1, last)
+        if queued is None:
+            return self._reserve(keys=self._keys)[1]
+        given = queued.numbers.get(self._counter)
+        if given:
+            number, epoch = given.pop(), queued.epochs[self._counter]
+        else:
+            epoch, number = self._reserve(keys=self._keys)
         queued.same(self._counter, "epoch", epoch)
         return number

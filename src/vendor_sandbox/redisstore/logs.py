@@ -9,6 +9,7 @@ from ..outbox import matching
 from . import lifecycle, unit
 from .collection import observe
 from .connection import guarded
+from .ids import EPOCHS, RESERVE_LUA
 from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -67,6 +68,8 @@ class RedisOutbox:
 
 
 # KEYS counts; ARGV id -> 1 when the rule may fire (and is counted), 0 when its times are used up
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
 _FIRE = """
 local left = redis.call('HGET', KEYS[1], ARGV[1] .. ':remaining')
 if left and tonumber(left) <= 0 then return 0 end
@@ -76,19 +79,19 @@ return 1
 """
 
 
-# KEYS rules versions clock settings bindings-version namespaces draws; ARGV namespace now -> {the
-# rules, the vendor's hidden-set versions, the namespace's clock and settings, the version of the
-# credential bindings, 1 if the namespace is registered (its use noted now) else 0, the epoch of
-# the vendor's id draws (ids.py)}: what every vendor request reads first, in one round trip
-_RULES = """
+# KEYS rules versions clock settings bindings-version namespaces draws registry epochs; ARGV
+# namespace now reserve -> {the rules, the vendor's hidden-set versions, the namespace's clock and
+# settings, the version of the credential bindings, 1 if the namespace is registered (its use
+# noted now) else 0, the epoch of the vendor's id draws, the number reserved for the request (0
+# when `reserve` is 0; ids.py)}: what every vendor request reads first, in one round trip
+_RULES = RESERVE_LUA + """
 local known = 0
 if redis.call('ZSCORE', KEYS[6], ARGV[1]) then
   known = 1
   redis.call('ZADD', KEYS[6], 'XX', ARGV[2], ARGV[1])
 end
 return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
-        redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '0', known,
-        redis.call('HGET', KEYS[7], 'epoch') or ''}
+        redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '0', known, unpack(draw(tonumber(ARGV[3])))}
 """
 
 
@@ -137,13 +140,17 @@ class RedisFaultRules:
         That trip also observes the vendor's hidden-set versions for this request (collection.observe),
         the namespace's clock and settings and the bindings' version; when newer bindings put the
         request in another namespace, that namespace's rules apply (and its state is observed)."""
-        versions_key, draws_key = self._versions[vendor], self._draw_keys[vendor]
-        rules, versions, clock, settings, bound, known, epoch = self._rules_script(
-            keys=[self._rules, versions_key, *self._shared_keys, draws_key], args=[*self._args, lifecycle.wall_time()])
-        observe(versions_key, dict(zip(versions[::2], versions[1::2], strict=True)))
+        versions_key, (draws_key, registry) = self._versions[vendor], self._draw_keys[vendor]
         queued = unit.current()
+        # a request that may write gets the next id number with its first trip (ids.py)
+        reserve = 1 if queued is not None and method in WRITES else 0
+        rules, versions, clock, settings, bound, known, epoch, number = self._rules_script(
+            keys=[self._rules, versions_key, *self._shared_keys, draws_key, registry, EPOCHS],
+            args=[*self._args, lifecycle.wall_time(), reserve])
+        observe(versions_key, dict(zip(versions[::2], versions[1::2], strict=True)))
         if queued is not None:
             queued.epochs[draws_key] = epoch
+            queued.numbers[draws_key] = [number] if reserve else []
         moved = self._observed(clock, settings, bound, known)
         if moved is not None and again:
             return moved.faults.fire(vendor, method, paths, again=False)

@@ -56,6 +56,7 @@ class Unit:
         self.pending = {}  # (records hash, key) -> the record's JSON, or None once deleted
         self.releases = False
         self.epochs = {}  # draws hash -> the epoch this request observed (ids.py)
+        self.numbers = {}  # draws hash -> the numbers its first trip reserved for it
         self._same = set()
 
     def queue(self, name, keys, args):
