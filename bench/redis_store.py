@@ -49,7 +49,7 @@ def start_redis():
 
 def measure(name, options, duration, redis_pid=None, cpus=None, command=None, env=None):
     rows = {}
-    command = command or sandbox_command(*options)
+    command = command or sandbox_command("--tls-port", "0", *options)  # plain HTTP is measured
     if cpus:  # Server pins to CPU 0; widen the workers' affinity
         command = ["taskset", "-c", cpus, *command]
     with Server(name, command, "/_sandbox/health", env=env) as sandbox:
@@ -111,7 +111,7 @@ def servers(duration):
     results = {"uptime": subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()}
     redis_process, url = start_redis()
     commands = {
-        "waitress (serve --workers 2)": sandbox_command("--store", url, "--workers", "2"),
+        "waitress (serve --workers 2)": sandbox_command("--tls-port", "0", "--store", url, "--workers", "2"),
         "gunicorn gthread": [str(bin_dir / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "8",
                              "-b", "127.0.0.1:{port}", "vendor_sandbox:create_app()"],
         "granian": [str(bin_dir / "granian"), "--interface", "wsgi", "--workers", "2", "--blocking-threads",

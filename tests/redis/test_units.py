@@ -1,6 +1,7 @@
 """A vendor request's writes on the shared store are one step (redisstore/unit.py): sent with its
 journal entry, or not at all; its claims are leases until then; it reads its own writes."""
 
+import json
 import random
 import time
 
@@ -15,6 +16,7 @@ from vendor_sandbox.redisstore.connection import StoreUnavailable, connect
 from vendor_sandbox.redisstore.scripts import COMMIT
 from vendor_sandbox.redisstore.wire import wire_for
 
+from ..vendors.zus.conftest import JSONAPI, user_body
 from .test_collection import TENANTS, assert_same_views, seeded_base
 
 HIPP = {"Authorization": "Bearer your-api-key"}
@@ -227,3 +229,35 @@ def test_a_redis_lost_at_commit_is_the_vendors_503_and_nothing_is_written(app, m
     assert failed.headers["Content-Type"] == "application/json"
     listed = client.get("/hipp/api/v1/users?search=gone@example.com", headers=HIPP).get_json()
     assert listed["pagination"]["totalCount"] == 0
+
+
+def test_a_zus_create_sends_its_mails_in_the_same_commit(app, monkeypatch):
+    sent = []
+    flush = unit.Unit.flush
+
+    def counted(self, last=None):
+        sent.append([self.ops[i] for i in _op_starts(self.ops)])
+        return flush(self, last)
+
+    client = app.test_client()
+    admin = next(c for c in client.get("/_sandbox/credentials").get_json()["zus"] if c["name"] == "Ada Admin")
+    headers = {"Authorization": f"Bearer {admin['token']}", "Content-Type": JSONAPI, "Accept": JSONAPI}
+    monkeypatch.setattr(unit.Unit, "flush", counted)
+    created = client.post("/zus/auth/users", data=json_text(user_body("mailed@example.com")), headers=headers)
+    assert created.status_code == 201, created.get_data(as_text=True)
+    assert len(sent) == 1 and sent[0].count("send") == 2  # sandbox: welcome, then password reset
+    mails = client.get("/_sandbox/outbox?to=mailed@example.com").get_json()["messages"]
+    assert [m["kind"] for m in mails] == ["welcome", "password-reset"]
+
+    def dies(self, last=None):
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(unit.Unit, "flush", dies)
+    with pytest.raises(SystemExit):
+        client.post("/zus/auth/users", data=json_text(user_body("unsent@example.com")), headers=headers)
+    monkeypatch.setattr(unit.Unit, "flush", flush)
+    assert client.get("/_sandbox/outbox?to=unsent@example.com").get_json()["messages"] == []
+
+
+def json_text(body):
+    return json.dumps(body)

@@ -134,7 +134,7 @@ class RedisCollection:
 
     @guarded
     def page(self, index=None, value=None, *, offset=0, limit=None, reverse=False):
-        _settle()
+        unit.settle()
         base_keys = self._base_bucket(index, value)
         zset, field = (self._order, "") if index is None else (self._bucket_prefix + bucket(index, value),
                                                                bucket(index, value))
@@ -161,7 +161,7 @@ class RedisCollection:
 
     @guarded
     def count(self, index=None, value=None):
-        _settle()
+        unit.settle()
         base_n = len(self._base_bucket(index, value))
         pipe = self._r.pipeline()
         pipe.zcard(self._order if index is None else self._bucket_prefix + bucket(index, value))
@@ -177,7 +177,7 @@ class RedisCollection:
 
     @guarded
     def owner(self, unique, value):
-        _settle()
+        unit.settle()
         return _text(self._s.owner(keys=[self._claims, self._released, self._tentative],
                                    args=[claim_field(unique, value), self._base_owner(unique, value) or ""]))
 
@@ -221,7 +221,7 @@ class RedisCollection:
             return self._built_base().claim(unique, value, owner)
         queued = unit.current()
         if queued is not None and queued.releases:
-            _settle()  # a release this request queued may free what it claims now
+            unit.settle()  # a release this request queued may free what it claims now
         field, base_owner = claim_field(unique, value), self._base_owner(unique, value)
         lease = unit.CLAIM_LEASE_MS if queued is not None else 0
         won = self._s.claim(keys=self._claim_keys, args=[field, owner, base_owner or "", lease])
@@ -245,7 +245,7 @@ class RedisCollection:
 
     @guarded
     def dump(self):
-        _settle()
+        unit.settle()
         pipe = self._r.pipeline()
         pipe.zrange(self._order, 0, -1)
         pipe.hgetall(self._rec)
@@ -363,13 +363,6 @@ return 1
 
 
 _NOTHING = object()
-
-
-def _settle():
-    """Send what this request queued before a read that Redis answers from several keys."""
-    queued = unit.current()
-    if queued is not None and queued.ops:
-        queued.flush()
 
 
 def _decode(raw):

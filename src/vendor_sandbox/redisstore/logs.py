@@ -38,6 +38,10 @@ class RedisOutbox:
     def send(self, vendor, to, kind, subject, body):
         message = {"vendor": vendor, "to": to, "kind": kind, "subject": subject, "body": body,
                    "sentAt": iso_millis(self._clock.now())}
+        queued = unit.current()
+        if queued is not None:  # sent with the request's other writes (unit.py)
+            queued.queue("send", [self._key], [_dumps(message), self._size])
+            return message
         pipe = self._r.pipeline()
         pipe.rpush(self._key, _dumps(message))
         pipe.ltrim(self._key, -self._size, -1)
@@ -46,6 +50,7 @@ class RedisOutbox:
 
     @guarded
     def messages(self, vendor=None, to=None):
+        unit.settle()
         return matching([json.loads(m) for m in self._r.lrange(self._key, 0, -1)], vendor, to)
 
     def replace(self, messages):

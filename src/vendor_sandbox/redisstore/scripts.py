@@ -115,6 +115,13 @@ redis.call('SADD', KEYS[3], KEYS[1], KEYS[2])
 return 1
 """
 
+# KEYS outbox; ARGV message size: a message sent, the outbox bounded (logs.RedisOutbox)
+_SEND = """
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+return 1
+"""
+
 # KEYS claims tentative; ARGV field owner: the lease confirmed (COMMIT checked it is still held)
 _CONFIRM = """
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -229,7 +236,7 @@ def _op(name, source):
 # The keys travel in ARGV: every key of one request shares its namespace's hash tag, and the
 # store is a standalone Redis (or one primary), never a cluster.
 COMMIT = "local ops = {}\n" + "".join(_op(n, src) for n, src in (
-    ("put", PUT), ("delete", DELETE), ("release", RELEASE), ("confirm", _CONFIRM), ("same", "return 1"),
+    ("put", PUT), ("delete", DELETE), ("release", RELEASE), ("confirm", _CONFIRM), ("same", "return 1"), ("send", _SEND),
     ("record", RECORD))) + """
 local function each(f)
   local i = 1

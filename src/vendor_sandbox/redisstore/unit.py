@@ -13,8 +13,8 @@ request is a lease: CLAIM writes it at once, marked tentative until CLAIM_LEASE_
 confirms it (and refuses the whole step if the lease was lost meanwhile); a claim whose request
 never committed (its worker died) is free again once the lease has run out.
 
-Reads of a collection other than `get` (pages, counts, owners, snapshots) first send what is
-queued, so a request always reads its own writes; the vendors' requests do not read that way
+The outbox's messages (Zus's e-mails) go in the same step. Reads of a collection other than `get`
+(pages, counts, owners, snapshots) and of the outbox first send what is queued, so a request always reads its own writes; the vendors' requests do not read that way
 after writing, so in practice a request is one step.
 """
 
@@ -42,6 +42,13 @@ def current():
 def begin(commit):
     """`commit`: the COMMIT script, registered once (a Wire's WireScript)."""
     _local.unit = Unit(commit)
+
+
+def settle():
+    """Send what this request queued, before a read that Redis answers from several keys."""
+    queued = current()
+    if queued is not None and queued.ops:
+        queued.flush()
 
 
 def end():
