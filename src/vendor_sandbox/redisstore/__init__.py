@@ -188,6 +188,7 @@ class RedisStore(Store):
         self.scripts = Scripts(self.redis)
         self.namespaces_script = wire_for(self.redis).register_script(NAMESPACES_SCRIPT)
         self._commit = wire_for(self.redis).register_script(COMMIT)
+        self._hot = unit.Hot()
         self.bindings = RedisBindings(self.redis)
         self._fingerprint = fingerprint(seeds, self.vendors, self.seed)
         self._checked = False
@@ -289,7 +290,8 @@ class RedisStore(Store):
         self.bindings.reload()
 
     def begin_request(self):
-        unit.begin(self._commit)
+        rule = request.url_rule
+        unit.begin(self._commit, self._hot, (request.method, rule.rule if rule is not None else None))
 
     def end_request(self):
         unit.end()

@@ -101,15 +101,20 @@ class RedisCollection:
             if pending is not _NOTHING:  # this request's own write, not sent yet
                 return None if pending is None else _loads(pending)
         base = self._base._records if self._base is not None else {}
-        if key not in base:
-            return _decode(self._wire.call("HGET", self._rec, key))
-        # a base key has a record of its own only once hidden: ask which are hidden first
-        hidden = self._cached_hidden()
-        if hidden is not None:
-            if key not in hidden and ALL not in hidden:
+        if key in base:
+            # a base key has a record of its own only once hidden: ask which are hidden first
+            hidden = self._cached_hidden()
+            if hidden is not None:
+                if key not in hidden and ALL not in hidden:
+                    return base[key]
+            elif not any(self._wire.call("SMISMEMBER", self._hidden, key, ALL)):
                 return base[key]
-        elif not any(self._wire.call("SMISMEMBER", self._hidden, key, ALL)):
-            return base[key]
+        if queued is None:
+            return _decode(self._wire.call("HGET", self._rec, key))
+        field = (self._rec, key)
+        queued.read.add(field)
+        if field in queued.prefetched:  # read by the request's first trip (unit.Hot)
+            return _decode(queued.prefetched[field])
         return _decode(self._wire.call("HGET", self._rec, key))
 
     def _cached_hidden(self):

@@ -17,22 +17,22 @@ from . import unit
 from .connection import guarded
 from .wire import wire_for
 
-# KEYS draws registry epochs, reserve how many: the counter's epoch (made when the counter is),
-# the last number reserved. Registered, so that a reset of the vendor starts its draws again
+# draw(draws, registry, epochs, how many) -> {the counter's epoch (made when the counter is), the
+# last number reserved}. Registered, so that a reset of the vendor starts its draws again
 RESERVE_LUA = """
-local function draw(how_many)
-  if redis.call('HSETNX', KEYS[7], 'epoch', '0') == 1 then
-    redis.call('HSET', KEYS[7], 'epoch', redis.call('INCR', KEYS[9]))
-    redis.call('SADD', KEYS[8], KEYS[7])
+local function draw(draws, registry, epochs, how_many)
+  if redis.call('HSETNX', draws, 'epoch', '0') == 1 then
+    redis.call('HSET', draws, 'epoch', redis.call('INCR', epochs))
+    redis.call('SADD', registry, draws)
   end
   local n = 0
-  if how_many > 0 then n = redis.call('HINCRBY', KEYS[7], 'n', how_many) end
-  return {redis.call('HGET', KEYS[7], 'epoch'), n}
+  if how_many > 0 then n = redis.call('HINCRBY', draws, 'n', how_many) end
+  return {redis.call('HGET', draws, 'epoch'), n}
 end
 """
-# the same, alone: KEYS as the first trip's (7 draws, 8 registry, 9 epochs)
+# KEYS draws registry epochs -> one number
 _RESERVE = RESERVE_LUA + """
-return draw(1)
+return draw(KEYS[1], KEYS[2], KEYS[3], 1)
 """
 EPOCHS = "vs:epochs"  # never reset: an epoch names one life of one counter for good
 
@@ -45,7 +45,7 @@ class RedisSource:
         self.built = False
         self.clock = clock
         self._counter = counter
-        self._keys = ["", "", "", "", "", "", counter, registry, EPOCHS]
+        self._keys = [counter, registry, EPOCHS]
         self._reserve = wire_for(client).register_script(_RESERVE)
 
     def now(self):

@@ -85,18 +85,22 @@ return 1
 
 
 # KEYS rules versions clock settings bindings-version namespaces draws registry epochs; ARGV
-# namespace now reserve -> {the rules, the vendor's hidden-set versions, the namespace's clock and
-# settings, the version of the credential bindings, 1 if the namespace is registered (its use
-# noted now) else 0, the epoch of the vendor's id draws, the number reserved for the request (0
-# when `reserve` is 0; ids.py)}: what every vendor request reads first, in one round trip
+# namespace now reserve [hash field]... -> {the rules, the vendor's hidden-set versions, the
+# namespace's clock and settings, the version of the credential bindings, 1 if the namespace is
+# registered (its use noted now) else 0, the epoch of the vendor's id draws, the number reserved
+# for the request (0 when `reserve` is 0; ids.py), the records at hash/field (unit.Hot)}: what
+# every vendor request reads first, in one round trip
 _RULES = RESERVE_LUA + """
+local epoch, n = unpack(draw(KEYS[7], KEYS[8], KEYS[9], tonumber(ARGV[3])))
+local hot = {}
+for i = 4, #ARGV, 2 do hot[#hot + 1] = redis.call('HGET', ARGV[i], ARGV[i + 1]) end
 local known = 0
 if redis.call('ZSCORE', KEYS[6], ARGV[1]) then
   known = 1
   redis.call('ZADD', KEYS[6], 'XX', ARGV[2], ARGV[1])
 end
 return {redis.call('LRANGE', KEYS[1], 0, -1), redis.call('HGETALL', KEYS[2]), redis.call('HGETALL', KEYS[3]),
-        redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '0', known, unpack(draw(tonumber(ARGV[3])))}
+        redis.call('HGETALL', KEYS[4]), redis.call('GET', KEYS[5]) or '0', known, epoch, n, hot}
 """
 
 
@@ -149,13 +153,15 @@ class RedisFaultRules:
         queued = unit.current()
         # a request that may write gets the next id number with its first trip (ids.py)
         reserve = 1 if queued is not None and method in WRITES else 0
-        rules, versions, clock, settings, bound, known, epoch, number = self._rules_script(
+        prefetch = queued.prefetch if queued is not None else ()
+        rules, versions, clock, settings, bound, known, epoch, number, hot = self._rules_script(
             keys=[self._rules, versions_key, *self._shared_keys, draws_key, registry, EPOCHS],
-            args=[*self._args, lifecycle.wall_time(), reserve])
+            args=[*self._args, lifecycle.wall_time(), reserve, *(part for field in prefetch for part in field)])
         observe(versions_key, dict(zip(versions[::2], versions[1::2], strict=True)))
         if queued is not None:
             queued.epochs[draws_key] = epoch
             queued.numbers[draws_key] = [number] if reserve else []
+            queued.prefetched = dict(zip(prefetch, hot, strict=True))
         moved = self._observed(clock, settings, bound, known)
         if moved is not None and again:
             return moved.faults.fire(vendor, method, paths, again=False)

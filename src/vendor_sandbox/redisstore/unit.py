@@ -39,9 +39,10 @@ def current():
     return getattr(_local, "unit", None)
 
 
-def begin(commit):
-    """`commit`: the COMMIT script, registered once (a Wire's WireScript)."""
-    _local.unit = Unit(commit)
+def begin(commit, hot=None, route=None):
+    """`commit`: the COMMIT script, registered once (a Wire's WireScript); `hot`: the store's
+    Hot, `route` the request's (method, URL rule)."""
+    _local.unit = Unit(commit, hot, route)
 
 
 def settle():
@@ -53,12 +54,39 @@ def settle():
 
 def end():
     """Forget what the request queued (it ended without a journal entry: nothing is written)."""
-    _local.unit = None
+    queued = current()
+    if queued is not None:
+        _local.unit = None
+        if queued.hot is not None:
+            queued.hot.learn(queued.route, queued.read)
+
+
+class Hot:
+    """Per route (method, URL rule), the records its requests read one after another (a create's
+    "latest created at" record): the next request's first round trip fetches them (logs.py), so
+    reading them costs no trip of its own. A record is hot while consecutive requests of its route
+    read it; fetched at the request's start, it is what a read at that instant would answer, and
+    the request's own writes still come first. Keys drawn anew each time (a new id) never are."""
+
+    LIMIT = 8  # records per route
+
+    def __init__(self):
+        self._last = {}
+        self.keys = {}
+
+    def learn(self, route, read):
+        again = read & self._last.get(route, frozenset())
+        self._last[route] = read
+        self.keys[route] = sorted(again)[:self.LIMIT]
 
 
 class Unit:
-    def __init__(self, commit):
+    def __init__(self, commit, hot=None, route=None):
         self._commit = commit
+        self.hot, self.route = hot, route
+        self.prefetch = hot.keys.get(route, ()) if hot is not None else ()
+        self.prefetched = {}  # (records hash, key) -> its JSON or None, as the first trip read it
+        self.read = set()  # the (records hash, key) this request read from Redis
         self.ops = []  # flat: name, number of keys, number of args, keys..., args...
         self.pending = {}  # (records hash, key) -> the record's JSON, or None once deleted
         self.releases = False
