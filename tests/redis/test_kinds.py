@@ -1,12 +1,15 @@
 """The kinds of Redis the shared store runs on, each a real server on loopback: Debian's redis-server
 speaking TLS only (rediss://, its certificate checked against the CA named in the URL), an ACL user
-limited to the sandbox's keys, a wrong password refused at startup in one redacted line, and Valkey
-under the store's own suites (the collection's, the workers', the contract checks')."""
+limited to the sandbox's keys (the rules README.md gives, under the contract checks), a wrong password
+refused at startup in one redacted line, and Valkey under the store's own suites (the collection's and
+the workers')."""
 
 import os
+import re
 import shutil
 import subprocess
 import time
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -39,11 +42,12 @@ from .test_workers import (  # noqa: F401
 )
 
 USER, PASSWORD, ADMIN_PASSWORD = "vendor-sandbox", "pa$s/w:rd@1", "admin-only-secret"
-# What README.md's "Shared store" section tells users to give the sandbox's user: every key it
-# writes is under vs:, it publishes nothing, and it needs no @dangerous command (no FLUSH*, KEYS,
-# CONFIG, DEBUG ...): its scripts, UNLINK, MULTI/EXEC and SELECT are all outside that category.
-ACL_RULES = ["on", f">{PASSWORD}", "resetkeys", "~vs:*", "resetchannels", "-@all", "+@read", "+@write",
-             "+@scripting", "+@transaction", "+@connection", "-@dangerous"]
+# The rules README.md's "Shared store" section gives the sandbox's user, read from it, so that what
+# these tests prove is what users are told: every key it writes is under vs:, it publishes nothing,
+# and its scripts, UNLINK, MULTI/EXEC and SELECT are all outside @dangerous (FLUSH*, KEYS, CONFIG ...).
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+ACL_RULES = re.search(r"`ACL SETUSER vendor-sandbox ([^`]+)`", README).group(1).replace(
+    ">PASSWORD", f">{PASSWORD}").split()
 HIPP_USER = {"firstName": "Tls", "lastName": "User", "email": "tls@example.com", "role": "PATIENT"}
 
 
@@ -101,6 +105,13 @@ class TlsRedis(RedisServer):
         return self
 
 
+def refused(admin):
+    """What ACL LOG holds besides the wrong password test's failed logins: commands or keys refused."""
+    entries = [{k.decode(): v for k, v in entry.items() if k in (b"reason", b"object", b"username")}
+               for entry in admin.execute_command("ACL", "LOG")]
+    return [e for e in entries if e != {"reason": b"auth", "object": b"HELLO", "username": USER.encode()}]
+
+
 def redacted_url(server, db):
     return f"rediss://{USER}:***@127.0.0.1:{server.port}/{db}?ssl_ca_certs={server.ca}"
 
@@ -117,7 +128,16 @@ def tls_redis(authority, tmp_path_factory):
     server.cleanup()
 
 
-def test_a_sandbox_on_rediss_as_an_acl_user_creates_and_reads_back(tls_redis):
+@pytest.fixture(scope="module")
+def tls_valkey(authority, tmp_path_factory):
+    server = TlsRedis(tmp_path_factory.mktemp("valkey-tls"), authority, binary=valkey_binary())
+    yield server.start().add_sandbox_user()
+    server.cleanup()
+
+
+@pytest.mark.parametrize("kind", ["tls_redis", "tls_valkey"])
+def test_a_sandbox_on_rediss_as_an_acl_user_creates_and_reads_back(kind, request):
+    tls_redis = request.getfixturevalue(kind)
     server = serve(tls_redis.sandbox_url(3), workers=2)
     try:
         http = LiveHttp(server.url)
@@ -140,6 +160,7 @@ def test_a_sandbox_on_rediss_as_an_acl_user_creates_and_reads_back(tls_redis):
         # the workers' connections to database 3 are the ACL user's (the rest are the admin's)
         assert {c["user"] for c in admin.client_list() if c["db"] == "3" and c["user"] != "default"} == {USER}
         assert PASSWORD not in server.output() and quote(PASSWORD, safe="") not in server.output()
+        assert refused(admin) == []
     finally:
         server.stop()
 
@@ -284,8 +305,4 @@ def test_the_acl_user_was_refused_nothing(live, tls_redis):
     """Last in this file: after the contract checks and every other test here ran as the ACL user."""
     admin = tls_redis.client(CONTRACT_DATABASE)
     assert admin.llen("vs:{contract-hipp}:journal") > 10  # the checks ran on this Redis
-    refused = [{k.decode(): v for k, v in entry.items() if k in (b"reason", b"object", b"username")}
-               for entry in admin.execute_command("ACL", "LOG")]
-    # the one kind of entry expected: the wrong password test's failed logins
-    assert [entry for entry in refused if entry != {"reason": b"auth", "object": b"HELLO",
-                                                     "username": USER.encode()}] == []
+    assert refused(admin) == []
