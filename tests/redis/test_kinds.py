@@ -4,6 +4,7 @@ limited to the sandbox's keys (the rules README.md gives, under the contract che
 refused at startup in one redacted line, and Valkey under the store's own suites (the collection's and
 the workers')."""
 
+import datetime
 import os
 import re
 import shutil
@@ -14,6 +15,10 @@ from urllib.parse import quote
 
 import pytest
 import redis
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from vendor_sandbox import create_app
 from vendor_sandbox.front.ca import CertificateAuthority
@@ -58,24 +63,47 @@ def write(path, data, private=False):
     return path
 
 
+def client_certificate(authority, folder):
+    """(certificate, key) files of a leaf for TLS client authentication, signed by `authority`
+    (CertificateAuthority.issue makes server leaves, which Redis refuses from a client)."""
+    ca_cert, ca_key = authority.ensure()
+    key = ec.generate_private_key(ec.SECP256R1())
+    now, hour = datetime.datetime.now(datetime.UTC), datetime.timedelta(hours=1)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, USER)]))
+            .issuer_name(ca_cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - hour).not_valid_after(now + hour)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    return (write(folder / "client.pem", cert.public_bytes(serialization.Encoding.PEM)),
+            write(folder / "client-key.pem", key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+                private=True))
+
+
 class TlsRedis(RedisServer):
     """A server (redis-server unless `binary`) with TLS only (`--port 0`), presenting a leaf that
-    `authority` signs for `names`; its default user needs ADMIN_PASSWORD. No client certificate is
-    asked for (`--tls-auth-clients no`): the sandbox checks the server, as managed Redis offers."""
+    `authority` signs for `names`; its default user needs ADMIN_PASSWORD. A client certificate is
+    asked for only with `client_certificates` (managed Redis mostly checks none: the sandbox
+    checks the server); the test's own admin connection then presents one."""
 
-    def __init__(self, folder, authority, names=("127.0.0.1",), binary=None):
+    def __init__(self, folder, authority, names=("127.0.0.1",), binary=None, client_certificates=False):
         super().__init__(password=ADMIN_PASSWORD)
         self.binary = binary or self.binary
         leaf, key = authority.issue(list(names))
         self.cert = write(folder / "redis.pem", leaf)
         self.key = write(folder / "redis-key.pem", key, private=True)
         self.ca = authority.ca_path
+        self.client_certificates = client_certificates
+        self.client_cert, self.client_key = client_certificate(authority, folder)
 
     def start(self):
         command = [self.binary, "--port", "0", "--tls-port", str(self.port), "--bind", "127.0.0.1",
                    "--dir", self.dir, "--save", "", "--appendonly", "no", "--databases", "64",
                    "--tls-cert-file", str(self.cert), "--tls-key-file", str(self.key),
-                   "--tls-ca-cert-file", str(self.ca), "--tls-auth-clients", "no",
+                   "--tls-ca-cert-file", str(self.ca),
+                   "--tls-auth-clients", "yes" if self.client_certificates else "no",
                    "--requirepass", self.password]
         self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
@@ -94,11 +122,17 @@ class TlsRedis(RedisServer):
     def client(self, db=0):
         """The test's own admin connection: the default user, no host name check (the sandbox's
         URL never turns it off)."""
-        return redis.Redis.from_url(self.url(db) + "&ssl_check_hostname=false")
+        return redis.Redis.from_url(self.url(db) + "&ssl_check_hostname=false" + self.client_query())
+
+    def client_query(self):
+        """What the URL adds to present the client certificate."""
+        return f"&ssl_certfile={self.client_cert}&ssl_keyfile={self.client_key}"
 
     def sandbox_url(self, db, ca=None, password=PASSWORD):
-        """The URL the sandbox is given: the ACL user, and the CA it checks the server with."""
-        return self.url(db, user=USER, password=password, ca=ca)
+        """The URL the sandbox is given: the ACL user, the CA it checks the server with, and the
+        client certificate if the server asks for one."""
+        return self.url(db, user=USER, password=password, ca=ca) + (
+            self.client_query() if self.client_certificates else "")
 
     def add_sandbox_user(self):
         self.client().execute_command("ACL", "SETUSER", USER, *ACL_RULES)
@@ -113,7 +147,8 @@ def refused(admin):
 
 
 def redacted_url(server, db):
-    return f"rediss://{USER}:***@127.0.0.1:{server.port}/{db}?ssl_ca_certs={server.ca}"
+    """How health and messages show server.sandbox_url(db)."""
+    return server.sandbox_url(db).replace(f":{quote(PASSWORD, safe='')}@", ":***@")
 
 
 @pytest.fixture(scope="module")
@@ -135,7 +170,14 @@ def tls_valkey(authority, tmp_path_factory):
     server.cleanup()
 
 
-@pytest.mark.parametrize("kind", ["tls_redis", "tls_valkey"])
+@pytest.fixture(scope="module")
+def mtls_redis(authority, tmp_path_factory):
+    server = TlsRedis(tmp_path_factory.mktemp("redis-mtls"), authority, client_certificates=True)
+    yield server.start().add_sandbox_user()
+    server.cleanup()
+
+
+@pytest.mark.parametrize("kind", ["tls_redis", "tls_valkey", "mtls_redis"])
 def test_a_sandbox_on_rediss_as_an_acl_user_creates_and_reads_back(kind, request):
     tls_redis = request.getfixturevalue(kind)
     server = serve(tls_redis.sandbox_url(3), workers=2)
@@ -194,17 +236,25 @@ def serve_unready(url):
             time.sleep(0.05)
 
 
-BAD_CERTIFICATES = {  # what the sandbox is given, for a server whose certificate it must refuse
-    "signed by another CA": lambda tls, misnamed, other: (tls, tls.sandbox_url(6, ca=other.ca_path)),
-    "no CA given: the system's": lambda tls, misnamed, other: (tls, tls.sandbox_url(6).partition("?")[0]),
-    "for another host name": lambda tls, misnamed, other: (misnamed, misnamed.sandbox_url(6)),
+VERIFY_FAILED = "CERTIFICATE_VERIFY_FAILED"
+BAD_CERTIFICATES = {  # (server, the URL the sandbox is given, what its startup log says: a pattern)
+    "signed by another CA": ("tls_redis", lambda tls, other: tls.sandbox_url(6, ca=other.ca_path),
+                             VERIFY_FAILED),
+    "no CA given: the system's": ("tls_redis", lambda tls, other: tls.sandbox_url(6).partition("?")[0],
+                                  VERIFY_FAILED),
+    "for another host name": ("misnamed_redis", lambda tls, other: tls.sandbox_url(6), VERIFY_FAILED),
+    "no client certificate, which Redis asks for": (
+        "mtls_redis", lambda tls, other: tls.url(6, user=USER, password=PASSWORD),
+        # TLS 1.3: the server's alert may come after the client's first write went out
+        "CERTIFICATE_REQUIRED|EOF occurred in violation of protocol"),
 }
 
 
 @pytest.mark.parametrize("case", list(BAD_CERTIFICATES))
-def test_a_certificate_the_sandbox_cannot_verify_is_each_vendors_503(
-        case, tls_redis, misnamed_redis, other_authority):
-    redis_server, url = BAD_CERTIFICATES[case](tls_redis, misnamed_redis, other_authority)
+def test_a_certificate_the_sandbox_cannot_verify_is_each_vendors_503(case, other_authority, request):
+    kind, make_url, logged = BAD_CERTIFICATES[case]
+    redis_server = request.getfixturevalue(kind)
+    url = make_url(redis_server, other_authority)
     server = serve_unready(url)
     try:
         for door, method, path in PROBES:
@@ -218,7 +268,7 @@ def test_a_certificate_the_sandbox_cannot_verify_is_each_vendors_503(
         assert (health.status, health.json["status"], health.json["store"]) == (503, "unavailable", {
             "kind": "redis", "url": shown, "reachable": False})
         output = server.output()
-        assert "unreachable at start" in output and "CERTIFICATE_VERIFY_FAILED" in output, output
+        assert f"redis at {shown} unreachable at start" in output and re.search(logged, output), output
         assert quote(PASSWORD, safe="") not in output
         assert redis_server.client(6).dbsize() == 0  # nothing was written past the refused handshake
     finally:
