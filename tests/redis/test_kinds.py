@@ -49,7 +49,7 @@ from .test_workers import (  # noqa: F401
 USER, PASSWORD, ADMIN_PASSWORD = "vendor-sandbox", "pa$s/w:rd@1", "admin-only-secret"
 # The rules README.md's "Shared store" section gives the sandbox's user, read from it, so that what
 # these tests prove is what users are told: every key it writes is under vs:, it publishes nothing,
-# and its scripts, UNLINK, MULTI/EXEC and SELECT are all outside @dangerous (FLUSH*, KEYS, CONFIG ...).
+# and its scripts, UNLINK, MULTI/EXEC, SELECT and TIME are all outside @dangerous (FLUSH*, KEYS ...).
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 ACL_RULES = re.search(r"`ACL SETUSER vendor-sandbox ([^`]+)`", README).group(1).replace(
     ">PASSWORD", f">{PASSWORD}").split()
