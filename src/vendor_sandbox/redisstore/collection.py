@@ -13,6 +13,7 @@ from itertools import islice
 from ..collection import Collection
 from .connection import guarded
 from .scripts import ALL, BUMP, CLAIM, DELETE, HIDDEN, PUT, VIEW
+from .search import IndexedSearch
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _loads = json.loads
@@ -62,7 +63,7 @@ class Scripts:
         self.bump = client.register_script(BUMP)
 
 
-class RedisCollection:
+class RedisCollection(IndexedSearch):
     """The same interface and semantics as collection.Collection (see its docstring)."""
 
     def __init__(self, client, scripts, prefix, registry, base=None, building=None, name="", versions=None):
