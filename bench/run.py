@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import redis
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import (  # noqa: E402
@@ -167,8 +169,14 @@ def plugin_start(rounds=3):
 
 # ---------------------------------------------------------------- volume: 1k, 10k, 100k users
 
-def volume(count, samples):
-    with Server(f"volume-{count}", sandbox_command("--fake-users", str(count)), "/_sandbox/health") as sandbox:
+def volume(count, samples, store=None):
+    """The volume probes at `count` fake users; with `store` (a Redis URL, its database emptied
+    first: one database holds one sandbox's seed), on the Redis store."""
+    options = ("--fake-users", str(count))
+    if store:
+        redis.Redis.from_url(store).flushdb()
+        options += ("--store", store)
+    with Server(f"volume-{count}", sandbox_command(*options), "/_sandbox/health") as sandbox:
         sandbox.ready()
         port = sandbox.port
         result = {"rss_ready": sandbox.rss_mib(), "first": {}, "rss_after": {}}
@@ -362,18 +370,23 @@ def main():
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--only-searches", action="store_true",
                         help="run only the volumes and report the searches (a few minutes)")
+    parser.add_argument("--store", help="with --only-searches: serve on this Redis database "
+                                        "(redis://HOST:PORT/DB, EMPTIED before each volume) [memory]")
     args = parser.parse_args()
     if args.serve_hello:
         return serve_hello(args.serve_hello)
     pin_client()
     skip = set(filter(None, args.skip.split(",")))
-    results = {"machine": machine(), "duration": args.duration}
+    results = {"machine": machine(), "duration": args.duration, "store": args.store or "memory"}
+    if args.store and not args.only_searches:
+        parser.error("--store needs --only-searches")
     if args.only_searches:
-        results["volume"] = {str(n): volume(n, args.samples) for n in VOLUMES}
+        results["volume"] = {str(n): volume(n, args.samples, args.store) for n in VOLUMES}
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2))
         rows = search_targets(results["volume"])
-        print("\n".join([f"Machine: {results['machine']}", "", "| target | result | measured |", "|---|---|---|",
+        print("\n".join([f"Machine: {results['machine']}", f"Store: {results['store']}", "",
+                          "| target | result | measured |", "|---|---|---|",
                          *(f"| {n} | {'PASS' if ok else 'FAIL'} | {t} |" for n, ok, t in rows), "",
                          *search_report(results["volume"])]))
         return

@@ -35,8 +35,8 @@ class _Listed:
     def __init__(self, records):
         self._records = records
 
-    def list(self, index=None, value=None, *, reverse=False):
-        return self._records[::-1] if reverse else self._records
+    def list(self, index=None, value=None):
+        return self._records
 
 
 class IndexedSearch(Scanning):
