@@ -7,7 +7,7 @@ and SortedIndex answer for it as they do in memory; only a namespace's writes li
 
 import heapq
 import json
-from itertools import islice
+from itertools import filterfalse, islice
 
 from ..collection import Scanning
 from . import collection as layered  # bucket(); a partly imported module here, as collection imports this one
@@ -52,7 +52,9 @@ class IndexedSearch(Scanning):
         base = self._base
         if base is None or ALL in hidden:
             return found
-        inherited = (key for key in base._own_matches(tuple(fields), needles, index, value) if key not in hidden)
+        inherited = base._own_matches(tuple(fields), needles, index, value)
+        if hidden:
+            inherited = filterfalse(hidden.__contains__, inherited)
         records = map(base._records.__getitem__, inherited)
         return [*(records if where is None else filter(where, records)), *found]
 
@@ -65,7 +67,9 @@ class IndexedSearch(Scanning):
             return mine
         records = base._records
         walk = base._own_ordering(index, value, sort_key).walk(after, reverse)
-        inherited = filter(where, (records[key] for _, key in walk if key not in hidden))
+        if hidden:
+            walk = (pair for pair in walk if pair[1] not in hidden)
+        inherited = filter(where, (records[key] for _, key in walk))
         merged = heapq.merge(inherited, mine, key=sort_key, reverse=reverse)
         return list(islice(merged, limit))
 
