@@ -1,6 +1,7 @@
 """The benchmark: vendor-sandbox beside a bare Flask app, Prism and moto, in one run, with targets."""
 
 # Usage (see README, "Benchmark"):  python bench/run.py [--duration 10] [--json out.json]
+#   python bench/run.py --only-searches [--store redis://HOST:PORT/DB]: the searches alone, on either store
 # Needs Linux with 2+ cores, taskset and wrk; npx for Prism and a moto venv for moto (each
 # comparison is skipped, and its target reported as SKIP, when its tool is missing).
 
@@ -213,6 +214,7 @@ def volume(count, samples, store=None):
             "welkin_last_page": (WELKIN_USERS + f"?page={count // 20}&size=20", welkin, samples),
             "welkin_search": (WELKIN_USERS + "?search=smith&size=20", welkin, samples // 4),
             **searches,
+            **own_writes_probes(port, samples),
         }
         for name, (path, headers, n) in probes.items():
             result[name] = percentiles(timed(port, "GET", path, n, headers))
@@ -232,6 +234,21 @@ def search_probes(count, welkin, zus, nabla, samples):
         "nabla_list": (NABLA_USERS + "?limit=20", nabla, samples),
         "nabla_deactivated": (NABLA_USERS + "?activated=false&limit=20&order=DESC", nabla, n),
     }
+
+
+OWN_WRITES = 200  # users a namespace creates before `hipp_search_own`: its own records, beside the template's
+
+
+def own_writes_probes(port, samples):
+    """Hipp's `search=smith` in a namespace that created OWN_WRITES users (a fifth of them Smiths):
+    on the Redis store those are read from Redis and filtered at every search."""
+    headers = {**HIPP_AUTH, "X-Sandbox-Namespace": "bench-own-writes"}
+    for i in range(OWN_WRITES):
+        body = {"firstName": "Own", "lastName": "Smith" if i % 5 == 0 else f"Writer{i}",
+                "email": f"own.{i}@example.org", "role": "CLINICIAN"}
+        status, answer = request(port, "POST", "/hipp/api/v1/users", body, headers)
+        assert status == 200, answer
+    return {"hipp_search_own": ("/hipp/api/v1/users?search=smith&pageSize=20", headers, samples // 4)}
 
 
 # ---------------------------------------------------------------- report
@@ -268,7 +285,7 @@ def targets(r):
 def search_targets(vol):
     low, high = vol[str(VOLUMES[0])], vol[str(VOLUMES[-1])]
     rows = []
-    for name in ("hipp_search", "welkin_search", *SEARCH_TARGETS):
+    for name in ("hipp_search", "welkin_search", *SEARCH_TARGETS, "hipp_search_own"):
         a, b = low[name]["p50"], high[name]["p50"]
         rows.append((f"{name} at 100k <= 3x at 1k", b <= 3 * a, f"{b / a:.2f}x ({b:.2f} / {a:.2f} ms)"))
     return rows
@@ -277,7 +294,8 @@ def search_targets(vol):
 def search_report(vol):
     """The searches' latencies per volume, what their first call (building the index) took, and
     the RSS the indexes added."""
-    columns = ("hipp_search", "welkin_search", *SEARCH_TARGETS, "hipp_search_short", "welkin_search_short")
+    columns = ("hipp_search", "welkin_search", *SEARCH_TARGETS, "hipp_search_own", "hipp_search_short",
+               "welkin_search_short")
     out = ["Searches (`--fake-users N`): sequential requests on one keep-alive connection, p50 / p99 ms", "",
            "| users | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for count, v in vol.items():
