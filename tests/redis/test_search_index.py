@@ -311,7 +311,8 @@ def write_to_every_vendor(twin, tag, day):
     twin.send("hipp", "POST", "/_sandbox/clock", {"set": f"2025-01-{day}T09:00:00Z"})
     twin.enter(twin.namespace)  # tokens signed in before are expired on that clock
     for i, (first, last) in enumerate(UNICODE_NAMES):
-        # a second apart, and a day after another tag's: Nabla orders by (created_at, id), and the stores draw different ids
+        # a second apart, and a day after another tag's: Nabla orders by (created_at, id), and the
+        # stores draw different ids
         twin.send("hipp", "POST", "/_sandbox/clock", {"advance": 1})
         email = f"{tag}.{i}@Example.org"
         twin.send("hipp", "POST", "/hipp/api/v1/users", {"firstName": first, "lastName": last, "email": email,
@@ -373,9 +374,11 @@ def every_search_agrees(twin, tag, renamed):
         twin.agree("zus", lambda c, h: zus_users(c, h, **{"filter[email]": user["email"],
                                                           "filter[name]": user["name"][1:4].swapcase()}))
     for query in ({"filter[practitioner]": CARLA_PRACTITIONER}, {"filter[practitioner]": CARLA_PRACTITIONER[:8]},
-                  {"filter[role]": ZUS_ROLE["data"]["id"]}, {"filter[role]": ZUS_ROLE["data"]["id"], "filter[name]": "a"}):
+                  {"filter[role]": ZUS_ROLE["data"]["id"]},
+                  {"filter[role]": ZUS_ROLE["data"]["id"], "filter[name]": "a"}):
         twin.agree("zus", lambda c, h: zus_users(c, h, **query))
-    assert len(twin.agree("zus", lambda c, h: zus_users(c, h, **{"filter[name]": f"smithereens {tag}"}))) == renamed["zus"]
+    renamed_zus = twin.agree("zus", lambda c, h: zus_users(c, h, **{"filter[name]": f"smithereens {tag}"}))
+    assert len(renamed_zus) == renamed["zus"]
     for query in ({}, {"activated": "false"}, {"activated": "true", "order": "DESC"}, {"order": "DESC"}):
         pages = twin.agree("nabla", lambda c, h: nabla_walk(c, h, **query))
         if query == {"activated": "false"}:

@@ -29,6 +29,7 @@ if version ~= ARGV[2] then hidden = redis.call('SMEMBERS', KEYS[4]) end
 return {keys, records, version, hidden}
 """
 
+
 class _Listed:
     """Records already in `list` order, for `Scanning`'s definitions to filter and sort."""
 
@@ -61,7 +62,8 @@ class IndexedSearch(Scanning):
     @guarded
     def ordered(self, index, value, sort_key, where, *, after=None, reverse=False, limit=None):
         own, hidden = self._own_and_hidden(index, value)
-        mine = Scanning.ordered(_Listed(own), None, None, sort_key, where, after=after, reverse=reverse, limit=limit)
+        mine = Scanning.ordered(_Listed(own), None, None, sort_key, where, after=after, reverse=reverse,
+                                limit=limit)
         base = self._base
         if base is None or ALL in hidden:
             return mine
