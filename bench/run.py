@@ -1,6 +1,7 @@
 """The benchmark: vendor-sandbox beside a bare Flask app, Prism and moto, in one run, with targets."""
 
 # Usage (see README, "Benchmark"):  python bench/run.py [--duration 10] [--json out.json]
+#   python bench/run.py --only-searches [--store redis://HOST:PORT/DB]: the searches alone, on either store
 # Needs Linux with 2+ cores, taskset and wrk; npx for Prism and a moto venv for moto (each
 # comparison is skipped, and its target reported as SKIP, when its tool is missing).
 
@@ -15,6 +16,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -167,8 +170,14 @@ def plugin_start(rounds=3):
 
 # ---------------------------------------------------------------- volume: 1k, 10k, 100k users
 
-def volume(count, samples):
-    with Server(f"volume-{count}", sandbox_command("--fake-users", str(count)), "/_sandbox/health") as sandbox:
+def volume(count, samples, store=None):
+    """The volume probes at `count` fake users; with `store` (a Redis URL, its database emptied
+    first: one database holds one sandbox's seed), on the Redis store."""
+    options = ("--fake-users", str(count))
+    if store:
+        redis.Redis.from_url(store).flushdb()
+        options += ("--store", store)
+    with Server(f"volume-{count}", sandbox_command(*options), "/_sandbox/health") as sandbox:
         sandbox.ready()
         port = sandbox.port
         result = {"rss_ready": sandbox.rss_mib(), "first": {}, "rss_after": {}}
@@ -205,6 +214,7 @@ def volume(count, samples):
             "welkin_last_page": (WELKIN_USERS + f"?page={count // 20}&size=20", welkin, samples),
             "welkin_search": (WELKIN_USERS + "?search=smith&size=20", welkin, samples // 4),
             **searches,
+            **own_writes_probes(port, samples),
         }
         for name, (path, headers, n) in probes.items():
             result[name] = percentiles(timed(port, "GET", path, n, headers))
@@ -224,6 +234,21 @@ def search_probes(count, welkin, zus, nabla, samples):
         "nabla_list": (NABLA_USERS + "?limit=20", nabla, samples),
         "nabla_deactivated": (NABLA_USERS + "?activated=false&limit=20&order=DESC", nabla, n),
     }
+
+
+OWN_WRITES = 200  # users a namespace creates before `hipp_search_own`: its own records, beside the template's
+
+
+def own_writes_probes(port, samples):
+    """Hipp's `search=smith` in a namespace that created OWN_WRITES users (a fifth of them Smiths):
+    on the Redis store those are read from Redis and filtered at every search."""
+    headers = {**HIPP_AUTH, "X-Sandbox-Namespace": "bench-own-writes"}
+    for i in range(OWN_WRITES):
+        body = {"firstName": "Own", "lastName": "Smith" if i % 5 == 0 else f"Writer{i}",
+                "email": f"own.{i}@example.org", "role": "CLINICIAN"}
+        status, answer = request(port, "POST", "/hipp/api/v1/users", body, headers)
+        assert status == 200, answer
+    return {"hipp_search_own": ("/hipp/api/v1/users?search=smith&pageSize=20", headers, samples // 4)}
 
 
 # ---------------------------------------------------------------- report
@@ -260,7 +285,7 @@ def targets(r):
 def search_targets(vol):
     low, high = vol[str(VOLUMES[0])], vol[str(VOLUMES[-1])]
     rows = []
-    for name in ("hipp_search", "welkin_search", *SEARCH_TARGETS):
+    for name in ("hipp_search", "welkin_search", *SEARCH_TARGETS, "hipp_search_own"):
         a, b = low[name]["p50"], high[name]["p50"]
         rows.append((f"{name} at 100k <= 3x at 1k", b <= 3 * a, f"{b / a:.2f}x ({b:.2f} / {a:.2f} ms)"))
     return rows
@@ -269,7 +294,8 @@ def search_targets(vol):
 def search_report(vol):
     """The searches' latencies per volume, what their first call (building the index) took, and
     the RSS the indexes added."""
-    columns = ("hipp_search", "welkin_search", *SEARCH_TARGETS, "hipp_search_short", "welkin_search_short")
+    columns = ("hipp_search", "welkin_search", *SEARCH_TARGETS, "hipp_search_own", "hipp_search_short",
+               "welkin_search_short")
     out = ["Searches (`--fake-users N`): sequential requests on one keep-alive connection, p50 / p99 ms", "",
            "| users | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     for count, v in vol.items():
@@ -362,18 +388,23 @@ def main():
     parser.add_argument("--json", help="also write the raw figures here")
     parser.add_argument("--only-searches", action="store_true",
                         help="run only the volumes and report the searches (a few minutes)")
+    parser.add_argument("--store", help="with --only-searches: serve on this Redis database "
+                                        "(redis://HOST:PORT/DB, EMPTIED before each volume) [memory]")
     args = parser.parse_args()
     if args.serve_hello:
         return serve_hello(args.serve_hello)
     pin_client()
     skip = set(filter(None, args.skip.split(",")))
-    results = {"machine": machine(), "duration": args.duration}
+    results = {"machine": machine(), "duration": args.duration, "store": args.store or "memory"}
+    if args.store and not args.only_searches:
+        parser.error("--store needs --only-searches")
     if args.only_searches:
-        results["volume"] = {str(n): volume(n, args.samples) for n in VOLUMES}
+        results["volume"] = {str(n): volume(n, args.samples, args.store) for n in VOLUMES}
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2))
         rows = search_targets(results["volume"])
-        print("\n".join([f"Machine: {results['machine']}", "", "| target | result | measured |", "|---|---|---|",
+        print("\n".join([f"Machine: {results['machine']}", f"Store: {results['store']}", "",
+                          "| target | result | measured |", "|---|---|---|",
                          *(f"| {n} | {'PASS' if ok else 'FAIL'} | {t} |" for n, ok, t in rows), "",
                          *search_report(results["volume"])]))
         return

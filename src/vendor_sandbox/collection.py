@@ -37,8 +37,8 @@ class Scanning:
 
 
 def search(collection, index, value, where=None, *, fields=(), contains=()):
-    """`Scanning.search` on any store: its own (indexed) where it has one, else the scan of its `list`
-    (the Redis store's collections: docs/search.md says what an index there would take)."""
+    """`Scanning.search` on any store: its own (indexed) where it has one (both stores' collections:
+    docs/search.md), else the scan of its `list`."""
     if isinstance(collection, Scanning):
         return collection.search(index, value, where, fields=fields, contains=contains)
     return Scanning.search(collection, index, value, where, fields=fields, contains=contains)

@@ -160,7 +160,10 @@ def authority(tmp_path_factory):
 def tls_redis(authority, tmp_path_factory):
     server = TlsRedis(tmp_path_factory.mktemp("redis-tls"), authority).start().add_sandbox_user()
     yield server
-    server.cleanup()
+    try:  # after every test of this module that used it (the contract checks too): nothing refused
+        assert refused(server.client(0)) == []
+    finally:
+        server.cleanup()
 
 
 @pytest.fixture(scope="module")
@@ -352,7 +355,17 @@ def live(tls_redis):
 
 
 def test_the_acl_user_was_refused_nothing(live, tls_redis):
-    """Last in this file: after the contract checks and every other test here ran as the ACL user."""
+    """The sandbox's own traffic as the ACL user (a create, a read, a listing, a journal read)
+    is refused nothing; tls_redis checks again when every test that used it is done."""
     admin = tls_redis.client(CONTRACT_DATABASE)
-    assert admin.llen("vs:{contract-hipp}:journal") > 10  # the checks ran on this Redis
+    http = LiveHttp(live.url)
+    hipp = {"Authorization": "Bearer your-api-key", "Content-Type": "application/json",
+            "X-Sandbox-Namespace": "acl-probe"}
+    body = {"firstName": "Acl", "lastName": "Probe", "email": "acl-probe@example.com", "role": "PATIENT"}
+    created = http.request("POST", "/hipp/api/v1/users", headers=hipp, body=body)
+    assert created.status == 200, created.text
+    assert http.request("GET", f"/hipp/api/v1/users/{created.json['user']['publicId']}", headers=hipp).status == 200
+    assert http.request("GET", "/hipp/api/v1/users?search=acl-probe", headers=hipp).status == 200
+    assert http.request("GET", "/_sandbox/requests", headers={"X-Sandbox-Namespace": "acl-probe"}).status == 200
+    assert admin.llen("vs:{acl-probe}:journal") == 3
     assert refused(admin) == []

@@ -14,6 +14,7 @@ from ..collection import Collection
 from . import unit
 from .connection import guarded
 from .scripts import ALL, BUMP, CLAIM, DELETE, HIDDEN, OWNER, PUT, RELEASE, VIEW
+from .search import IndexedSearch
 from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -66,7 +67,7 @@ class Scripts:
         self.bump = wire_for(client).register_script(BUMP)
 
 
-class RedisCollection:
+class RedisCollection(IndexedSearch):
     """The same interface and semantics as collection.Collection (see its docstring)."""
 
     def __init__(self, client, scripts, prefix, registry, base=None, building=None, name="", versions=None):
