@@ -3,6 +3,7 @@
 bodies in both directions. A developer sharing a journal or a screenshot shares no credential."""
 
 import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 REDACTED = "[redacted]"
 # compared without case, "-" or "_": client_secret, clientSecret and Client-Secret are one name
@@ -50,3 +51,20 @@ def text(body):
     and form fields in it are replaced all the same."""
     body = _JSON_MEMBER.sub(lambda m: f'"{m[1]}"{m[2]}"{REDACTED}"' if is_secret(m[1]) else m[0], body)
     return _FORM_FIELD.sub(lambda m: f"{m[1]}={REDACTED}" if is_secret(m[1]) else m[0], body)
+
+
+def url(address):
+    """`address` without its password, nor the value of a query parameter naming one
+    (rediss://...?ssl_password=): for health answers and messages."""
+    parts = urlsplit(address)
+    if parts.password is not None:
+        host = parts.hostname or ""
+        netloc = f"{parts.username + ':' if parts.username else ':'}***@{host}"
+        if parts.port:
+            netloc += f":{parts.port}"
+        parts = parts._replace(netloc=netloc)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if any("password" in name.lower() for name, _ in pairs):
+        parts = parts._replace(query=urlencode(
+            [(name, "***" if "password" in name.lower() else value) for name, value in pairs], safe="/*"))
+    return urlunsplit(parts)

@@ -7,7 +7,7 @@ from time import monotonic
 
 from flask import current_app, g, request
 
-from . import bindings
+from . import bindings, redact
 from .collection import Collection
 from .errors import SandboxError
 from .faults import FaultRules
@@ -266,7 +266,7 @@ def build_store(config, vendors, seeds, clock):
     if not url or url == "memory":
         return Store(vendors, seeds, clock, **options)
     if not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError(f"unknown store {url!r}: use memory, redis://HOST:PORT/DB or rediss://...")
+        raise ValueError(f"unknown store {redact.url(url)!r}: use memory, redis://HOST:PORT/DB or rediss://...")
     from .redisstore import RedisStore  # redis-py is imported only when a shared store is asked for
 
     return RedisStore(url, vendors, seeds, clock, **options)

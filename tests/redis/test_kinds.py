@@ -369,3 +369,23 @@ def test_the_acl_user_was_refused_nothing(live, tls_redis):
     assert http.request("GET", "/_sandbox/requests", headers={"X-Sandbox-Namespace": "acl-probe"}).status == 200
     assert admin.llen("vs:{acl-probe}:journal") == 3
     assert refused(admin) == []
+
+
+def test_a_user_the_acl_refuses_is_each_vendors_503(redis_server):
+    """An ACL user without the scripting the store needs: each vendor's 503 (never a 500), nothing
+    written but the database's claim at start."""
+    admin = redis.Redis.from_url(redis_server.url(0))
+    admin.execute_command("ACL", "SETUSER", "no-scripts", "on", ">no-scripts-pw", "resetkeys", "~vs:*",
+                          "+@all", "-@scripting", "-@dangerous")
+    try:
+        db = 41
+        redis.Redis.from_url(redis_server.url(db)).flushdb()
+        url = redis_server.url(db).replace("redis://", "redis://no-scripts:no-scripts-pw@")
+        client = create_app({"STORE_URL": url, "FROZEN_CLOCK": FROZEN}).test_client()
+        for _door, method, path in PROBES:
+            reply = client.open(path, method=method, headers={"Authorization": "Bearer not-checked"})
+            assert reply.status_code == 503, (path, reply.get_data(as_text=True))
+            assert reply.headers["Content-Type"].startswith("application/"), path
+        assert redis.Redis.from_url(redis_server.url(db)).keys() == [b"vs:fingerprint"]  # claimed at start
+    finally:
+        admin.execute_command("ACL", "DELUSER", "no-scripts")

@@ -3,12 +3,13 @@
 import functools
 import logging
 import os
-from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 from werkzeug.exceptions import ServiceUnavailable
+
+from .. import redact
 
 # A request waits at most this long for Redis before its vendor answers 503: never a hang.
 SOCKET_TIMEOUT = 2.0
@@ -16,7 +17,9 @@ CONNECT_TIMEOUT = 1.0
 # what a lost connection is retried with: a restarting Redis is back within a request, a dead one
 # costs two quick attempts; a timeout is not retried (the command may have run)
 RETRY = Retry(ExponentialBackoff(cap=0.2, base=0.02), 2, supported_errors=(redis.ConnectionError,))
-UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+# NoPermissionError: an ACL user without a command or key the store needs (README, "Shared
+# store"): the vendors' 503 and a log line naming what was refused, never a 500
+UNAVAILABLE = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError, redis.exceptions.NoPermissionError)
 LOG = logging.getLogger("vendor_sandbox.redis")
 # the URL options that name a file: one missing is a typo that no retry mends, not an outage
 FILE_OPTIONS = ("ssl_ca_certs", "ssl_ca_path", "ssl_certfile", "ssl_keyfile")
@@ -78,11 +81,4 @@ def guarded(method):
 
 def redacted(url):
     """`url` without its password, for /_sandbox/health and messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username + ':' if parts.username else ':'}***@{host}"
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit(parts._replace(netloc=netloc))
+    return redact.url(url)
