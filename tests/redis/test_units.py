@@ -15,6 +15,7 @@ from vendor_sandbox.redisstore.collection import RedisCollection, Scripts
 from vendor_sandbox.redisstore.connection import StoreUnavailable, connect
 from vendor_sandbox.redisstore.scripts import COMMIT
 from vendor_sandbox.redisstore.wire import wire_for
+from vendor_sandbox.store import SECOND_RUN
 
 from ..vendors.zus.conftest import JSONAPI, user_body
 from .test_collection import TENANTS, assert_same_views, seeded_base
@@ -181,8 +182,9 @@ def test_a_create_is_one_commit_with_its_journal_entry(app, redis_server, monkey
     assert len(sent) == 1
     ops, last = sent[0]
     assert last[0] == "record"
-    names = [ops[i] for i in _op_starts(ops)]
-    assert names.count("put") == 2 and names.count("confirm") == 1  # the user, latestCreatedAt
+    # assumed, and checked there: the new id is not taken (absent), the id number's epoch is the
+    # counter's (same), the e-mail is free (claim); then the user and latestCreatedAt
+    assert [ops[i] for i in _op_starts(ops)] == ["absent", "same", "claim", "put", "put"]
     public_id = created.get_json()["user"]["publicId"]
     other = create_app({"STORE_URL": redis_server.url(DATABASE + 1), "FROZEN_CLOCK": "2025-01-15T10:30:00Z"})
     read = other.test_client().get(f"/hipp/api/v1/users/{public_id}", headers=HIPP)
@@ -196,8 +198,25 @@ def _op_starts(ops):
         i += 3 + ops[i + 1] + ops[i + 2]
 
 
-def test_a_worker_dying_before_commit_leaves_no_user_and_frees_the_email(app, monkeypatch):
+def test_a_worker_dying_before_commit_leaves_no_user_and_no_claim(app, monkeypatch):
+    def dies(self, last=None):
+        raise SystemExit("killed")
+
+    client = app.test_client()
+    with monkeypatch.context() as patch:
+        patch.setattr(unit.Unit, "flush", dies)
+        with pytest.raises(SystemExit):
+            client.post("/hipp/api/v1/users", json=hipp_user("gone-at-once@example.com"), headers=HIPP)
+    listed = client.get("/hipp/api/v1/users?search=gone-at-once@example.com", headers=HIPP).get_json()
+    assert listed["data"] == [] and listed["pagination"]["totalCount"] == 0
+    # the claim was assumed, never written: the e-mail is free at once
+    assert client.post("/hipp/api/v1/users", json=hipp_user("gone-at-once@example.com"), headers=HIPP).status_code == 200
+
+
+def test_a_second_run_dying_before_commit_leaves_its_claim_leased_until_it_runs_out(app, monkeypatch):
+    """A request answered a second time (replay.py) claims at once, as a lease."""
     monkeypatch.setattr(unit, "CLAIM_LEASE_MS", 300)
+    second = {SECOND_RUN: True}
 
     def dies(self, last=None):
         raise SystemExit("killed")  # nothing after the claim reaches Redis
@@ -206,7 +225,8 @@ def test_a_worker_dying_before_commit_leaves_no_user_and_frees_the_email(app, mo
     with monkeypatch.context() as patch:
         patch.setattr(unit.Unit, "flush", dies)
         with pytest.raises(SystemExit):
-            client.post("/hipp/api/v1/users", json=hipp_user("lost@example.com"), headers=HIPP)
+            client.post("/hipp/api/v1/users", json=hipp_user("lost@example.com"), headers=HIPP,
+                        environ_overrides=second)
     listed = client.get("/hipp/api/v1/users?search=lost@example.com", headers=HIPP).get_json()
     assert listed["data"] == [] and listed["pagination"]["totalCount"] == 0
     early = client.post("/hipp/api/v1/users", json=hipp_user("lost@example.com"), headers=HIPP)
@@ -261,3 +281,68 @@ def test_a_zus_create_sends_its_mails_in_the_same_commit(app, monkeypatch):
 
 def json_text(body):
     return json.dumps(body)
+
+
+# -- what a request assumes, and its second run (redisstore/replay.py)
+
+@pytest.fixture
+def replays(monkeypatch):
+    """Each request's answer to "run it again?", in order."""
+    answers, take = [], unit.take_replay
+
+    def recorded():
+        answers.append(take())
+        return answers[-1]
+
+    monkeypatch.setattr(unit, "take_replay", recorded)
+    return answers
+
+
+def test_an_email_taken_meanwhile_is_answered_by_the_second_run_with_hipps_conflict(app, redis_server, replays):
+    """Two workers (two apps on one Redis): the second create of one e-mail assumes it free, COMMIT
+    finds it taken, nothing is written, and the request's second run answers Hipp's 400."""
+    other = create_app({"STORE_URL": redis_server.url(DATABASE + 1), "FROZEN_CLOCK": "2025-01-15T10:30:00Z"})
+    first = app.test_client().post("/hipp/api/v1/users", json=hipp_user("twice@example.com"), headers=HIPP)
+    assert first.status_code == 200
+    again = other.test_client().post("/hipp/api/v1/users", json=hipp_user("twice@example.com"), headers=HIPP)
+    assert (again.status_code, again.get_json()) == (400, {"error": "Validation error", "details": [
+        {"code": "custom", "message": "Email already exists", "path": ["email"]}]})
+    listed = app.test_client().get("/hipp/api/v1/users?search=twice@example.com", headers=HIPP).get_json()
+    assert [u["publicId"] for u in listed["data"]] == [first.get_json()["user"]["publicId"]]
+    journal = app.test_client().get("/_sandbox/requests?method=POST").get_json()["requests"]
+    assert [(e["path"], e["status"]) for e in journal] == [("/hipp/api/v1/users", 200), ("/hipp/api/v1/users", 400)]
+    assert replays[:2] == [False, True]
+
+
+def test_a_drawn_id_already_taken_is_drawn_again_by_the_second_run(app, replays):
+    """A namespace reset and given back its snapshot draws its first id number again: the new
+    id is the one its snapshot holds; COMMIT finds it taken and the second run draws another."""
+    client = app.test_client()
+    ns = {"X-Sandbox-Namespace": "collide"}
+    made = client.post("/hipp/api/v1/users", json=hipp_user("first@example.com"), headers={**HIPP, **ns})
+    assert made.status_code == 200
+    taken = made.get_json()["user"]["publicId"]
+    snapshot = client.get("/_sandbox/state", headers=ns).get_json()
+    assert client.put("/_sandbox/state", json=snapshot, headers=ns).status_code == 200  # draws start again
+    created = client.post("/hipp/api/v1/users", json=hipp_user("second@example.com"), headers={**HIPP, **ns})
+    assert created.status_code == 200, created.get_json()
+    fresh = created.get_json()["user"]["publicId"]
+    assert fresh != taken and replays[-1] is True
+    for email, public_id in (("first@example.com", taken), ("second@example.com", fresh)):
+        listed = client.get(f"/hipp/api/v1/users?email={email}", headers={**HIPP, **ns}).get_json()["data"]
+        assert [u["publicId"] for u in listed] == [public_id]
+    posts = client.get("/_sandbox/requests?method=POST&path=/hipp/*", headers=ns).get_json()["requests"]
+    assert [e["status"] for e in posts] == [200, 200]  # one entry for the create that ran twice
+
+
+def test_a_second_run_sleeps_no_forced_delay_again(app, monkeypatch, replays):
+    import vendor_sandbox.control.traffic as traffic
+    slept = []
+    monkeypatch.setattr(traffic.time, "sleep", slept.append)
+    client = app.test_client()
+    assert client.post("/hipp/api/v1/users", json=hipp_user("slow@example.com"), headers=HIPP).status_code == 200
+    other = create_app({"STORE_URL": app.config["STORE_URL"], "FROZEN_CLOCK": "2025-01-15T10:30:00Z"})
+    again = other.test_client().post("/hipp/api/v1/users", json=hipp_user("slow@example.com"),
+                                     headers={**HIPP, "X-Sandbox-Fault": "delay=250"})
+    assert again.status_code == 400 and replays[-1] is True
+    assert slept == [0.25]

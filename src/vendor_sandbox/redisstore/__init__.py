@@ -23,7 +23,7 @@ from .. import bindings
 from ..control.traffic import FAULT_HEADER
 from ..errors import SandboxError
 from ..outbox import VendorOutbox
-from ..store import DEFAULT_NAMESPACE, Namespace, Store, VendorState, current_namespace
+from ..store import DEFAULT_NAMESPACE, SECOND_RUN, Namespace, Store, VendorState, current_namespace
 from . import lifecycle, unit
 from .bound import VERSION as BINDINGS_VERSION
 from .bound import RedisBindings
@@ -35,6 +35,7 @@ from .lifecycle import NAMESPACES
 from .lifecycle import SCRIPT as NAMESPACES_SCRIPT
 from .logs import RedisFaultRules, RedisOutbox
 from .namespaced import RedisClock, RedisOverlay
+from .replay import REPLAYABLE, replaying
 from .scripts import COMMIT
 from .wire import wire_for
 
@@ -289,9 +290,13 @@ class RedisStore(Store):
             self._namespaces.pop(name, None)
         self.bindings.reload()
 
+    def wrap(self, wsgi_app):
+        return replaying(wsgi_app, lambda path: self.vendor_for(path) is not None)
+
     def begin_request(self):
-        rule = request.url_rule
-        unit.begin(self._commit, self._hot, (request.method, rule.rule if rule is not None else None))
+        rule, environ = request.url_rule, request.environ
+        unit.begin(self._commit, self._hot, (request.method, rule.rule if rule is not None else None),
+                   assume=bool(environ.get(REPLAYABLE)) and not environ.get(SECOND_RUN))
 
     def end_request(self):
         unit.end()

@@ -112,6 +112,9 @@ class RedisCollection(IndexedSearch):
                 return base[key]
         if queued is None:
             return _decode(self._wire.call("HGET", self._rec, key))
+        if key not in base and queued.is_fresh(key):  # a new id's check: assumed free (unit.py)
+            queued.assume_absent(self._rec, key)
+            return None
         field = (self._rec, key)
         queued.read.add(field)
         if field in queued.prefetched:  # read by the request's first trip (unit.Hot)
@@ -229,6 +232,12 @@ class RedisCollection(IndexedSearch):
         if queued is not None and queued.releases:
             unit.settle()  # a release this request queued may free what it claims now
         field, base_owner = claim_field(unique, value), self._base_owner(unique, value)
+        if queued is not None and queued.assume and base_owner is None:
+            # assumed won, checked by COMMIT (unit.py); this request's own claims first
+            held = queued.claimed.setdefault((self._claims, field), owner)
+            if held == owner:
+                queued.queue("claim", self._claim_keys, [field, owner, "", 0])
+            return held == owner
         lease = unit.CLAIM_LEASE_MS if queued is not None else 0
         won = self._s.claim(keys=self._claim_keys, args=[field, owner, base_owner or "", lease])
         if won and queued is not None:

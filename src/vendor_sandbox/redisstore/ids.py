@@ -56,17 +56,17 @@ class RedisSource:
     def uuid4(self):
         if not self.built:
             return self.building.uuid4()
-        return str(uuid.UUID(int=self._draw().getrandbits(128), version=4))
+        return _fresh(str(uuid.UUID(int=self._draw().getrandbits(128), version=4)))
 
     def string(self, length, alphabet=LOWER_ALNUM):
         if not self.built:
             return self.building.string(length, alphabet)
-        return "".join(self._draw().choices(alphabet, k=length))
+        return _fresh("".join(self._draw().choices(alphabet, k=length)))
 
     def token(self, nbytes=32):
         if not self.built:
             return self.building.token(nbytes)
-        return self._draw().randbytes(nbytes).hex()
+        return _fresh(self._draw().randbytes(nbytes).hex())
 
     @guarded
     def _draw(self):
@@ -83,3 +83,14 @@ class RedisSource:
             epoch, number = self._reserve(keys=self._keys)
         queued.same(self._counter, "epoch", epoch)
         return number
+
+
+FRESH_LENGTH = 8  # shorter draws match too many keys by chance to be worth assuming anything
+
+
+def _fresh(value):
+    """A value this request drew: a key made of it is new, which COMMIT checks (unit.py)."""
+    queued = unit.current()
+    if queued is not None and queued.assume and len(value) >= FRESH_LENGTH:
+        queued.fresh.add(value)
+    return value

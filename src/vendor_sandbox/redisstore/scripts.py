@@ -231,12 +231,14 @@ def _op(name, source):
 
 
 # ARGV: a sequence of ops, each name, number of keys, number of args, keys..., args... -> {1, the
-# last op's reply}, or {0, false} writing nothing when a claim's lease was lost or a checked
-# field ('same': the epoch of the id draws) changed meanwhile (see unit.py).
+# last op's reply}, or, writing nothing, {0, 'assumed'} when what the request assumed was false
+# (a 'claim' taken, an 'absent' key there) or {0, 'lost'} when a claim's lease was lost or a
+# checked field ('same': the epoch of the id draws) changed meanwhile (see unit.py).
 # The keys travel in ARGV: every key of one request shares its namespace's hash tag, and the
 # store is a standalone Redis (or one primary), never a cluster.
-COMMIT = "local ops = {}\n" + "".join(_op(n, src) for n, src in (
+COMMIT = _NOW_MS + "local ops = {}\n" + "".join(_op(n, src) for n, src in (
     ("put", PUT), ("delete", DELETE), ("release", RELEASE), ("confirm", _CONFIRM), ("same", "return 1"), ("send", _SEND),
+    ("claim", CLAIM), ("absent", "return 1"),
     ("record", RECORD))) + """
 local function each(f)
   local i = 1
@@ -249,11 +251,17 @@ local function each(f)
     i = i + 3 + nk + na
   end
 end
-local lost = false
+local lost, assumed = false, false
 each(function(name, k, a)
-  if (name == 'confirm' or name == 'same') and redis.call('HGET', k[1], a[1]) ~= a[2] then lost = true end
+  if (name == 'confirm' or name == 'same') and redis.call('HGET', k[1], a[1]) ~= a[2] then lost = true
+  elseif name == 'absent' and redis.call('HEXISTS', k[1], a[1]) == 1 then assumed = true
+  elseif name == 'claim' then
+    local holder = holder_of(k[1], k[2], k[4], a[1], a[3])
+    if holder and holder ~= a[2] then assumed = true end
+  end
 end)
-if lost then return {0, false} end
+if assumed then return {0, 'assumed'} end
+if lost then return {0, 'lost'} end
 local last = false
 each(function(name, k, a) last = ops[name](k, a) end)
 return {1, last}

@@ -13,7 +13,12 @@ request is a lease: CLAIM writes it at once, marked tentative until CLAIM_LEASE_
 confirms it (and refuses the whole step if the lease was lost meanwhile); a claim whose request
 never committed (its worker died) is free again once the lease has run out.
 
-The outbox's messages (Zus's e-mails) go in the same step. Reads of a collection other than `get`
+The outbox's messages (Zus's e-mails) go in the same step.
+
+A request that can be answered again (replay.py) assumes, without a trip, that a claim it makes
+is free (unless the seeded base holds the value) and that a key made of an id it just drew is
+not taken: COMMIT checks both first and, if one is false, writes nothing and the request runs
+again without assuming. Reads of a collection other than `get`
 (pages, counts, owners, snapshots) and of the outbox first send what is queued, so a request always reads its own writes; the vendors' requests do not read that way
 after writing, so in practice a request is one step.
 """
@@ -24,6 +29,11 @@ from .connection import StoreUnavailable
 
 CLAIM_LEASE_MS = 60_000  # far beyond any request (each Redis command times out in 2 s)
 _local = threading.local()
+
+
+class Assumed(StoreUnavailable):
+    """What the request assumed (a claim free, a drawn id not taken) was false at COMMIT: nothing
+    was written, and it is answered again (a 503 only where nothing can answer it again)."""
 
 
 class LostClaim(StoreUnavailable):
@@ -39,10 +49,22 @@ def current():
     return getattr(_local, "unit", None)
 
 
-def begin(commit, hot=None, route=None):
+def begin(commit, hot=None, route=None, assume=False):
     """`commit`: the COMMIT script, registered once (a Wire's WireScript); `hot`: the store's
-    Hot, `route` the request's (method, URL rule)."""
-    _local.unit = Unit(commit, hot, route)
+    Hot, `route` the request's (method, URL rule); `assume`: the request may be answered again
+    (replay.py), so it may assume what COMMIT checks."""
+    _local.unit = Unit(commit, hot, route, assume)
+
+
+def take_replay():
+    """True once after a request whose assumptions COMMIT found false (replay.py)."""
+    again = getattr(_local, "replay", False)
+    _local.replay = False
+    return again
+
+
+def replay_pending():
+    return getattr(_local, "replay", False)
 
 
 def settle():
@@ -81,8 +103,11 @@ class Hot:
 
 
 class Unit:
-    def __init__(self, commit, hot=None, route=None):
+    def __init__(self, commit, hot=None, route=None, assume=False):
         self._commit = commit
+        self.assume = assume
+        self.fresh = set()  # values this request drew (ids.py): keys made of them are new
+        self.claimed = {}  # (claims hash, field) -> owner, claims assumed won
         self.hot, self.route = hot, route
         self.prefetch = hot.keys.get(route, ()) if hot is not None else ()
         self.prefetched = {}  # (records hash, key) -> its JSON or None, as the first trip read it
@@ -119,5 +144,15 @@ class Unit:
         self.ops, self.pending, self.releases, self._same = [], {}, False, set()
         won, reply = self._commit(args=ops)
         if not won:
+            if reply == b"assumed":  # nothing written: the request is answered again (replay.py)
+                _local.replay = True
+                raise Assumed()
             raise LostClaim()
         return reply
+
+    def assume_absent(self, records, key):
+        """COMMIT checks `key` (made of a value this request drew) is not taken, or writes nothing."""
+        self.ops[:0] = ["absent", 1, 1, records, key]
+
+    def is_fresh(self, key):
+        return self.assume and any(value in key for value in self.fresh)

@@ -1,0 +1,81 @@
+"""A vendor request answered again when what it assumed turned out false at its COMMIT.
+
+To save round trips a request on the shared store assumes two things it usually finds
+(unit.py): a unique claim it makes is free, and a key built from an id it just drew is not taken.
+It does not ask Redis; COMMIT checks both before writing anything. When one was false (another
+request took the e-mail meanwhile, or the drawn id collided), nothing of the request was
+written, and this middleware runs the request again, from the same bytes, asking Redis at each
+step as it goes: the vendor's code then sees the claim lost (its conflict answer) or the
+collision (it draws again). The client sees one request and one answer, the journal one entry.
+
+A request is answered again at most once, and without its fault rules the second time (they were
+read, and did not fire, the first time; a forced delay is not slept twice).
+"""
+
+import io
+
+from ..store import SECOND_RUN
+from . import unit
+
+MAX_BODY = 64 * 1024 * 1024  # beyond any body limits.py lets through
+
+REPLAYABLE = "vendor_sandbox.replayable"  # in the environ of a first run: it may assume
+
+
+def replaying(wsgi_app, is_vendor_path):
+    def app(environ, start_response):
+        if not is_vendor_path(environ.get("PATH_INFO", "")):
+            return wsgi_app(environ, start_response)
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = -1
+        if length > MAX_BODY or length < 0:  # refused (limits.py) before any view reads it
+            return wsgi_app(environ, start_response)
+        # the body, kept for a second run
+        if length:
+            body = environ["wsgi.input"].read(length)
+        elif environ.get("wsgi.input_terminated"):  # chunked: the server ends the stream
+            body = environ["wsgi.input"].read()
+        else:
+            body = b""
+        pristine = dict(environ)
+        first = _run(wsgi_app, _fresh({**pristine, REPLAYABLE: True}, body))
+        if not unit.take_replay():
+            return _answer(first, start_response)
+        second = dict(pristine)
+        second[SECOND_RUN] = True
+        return _answer(_run(wsgi_app, _fresh(second, body)), start_response)
+
+    return app
+
+
+def _fresh(environ, body):
+    environ = dict(environ)
+    environ["wsgi.input"] = io.BytesIO(body)  # ends where the body does, as a terminated input may
+    return environ
+
+
+def _run(wsgi_app, environ):
+    """(status, headers, exc_info, body chunks) of one run, the body read whole."""
+    captured = {}
+    chunks = []
+
+    def start_response(status, headers, exc_info=None):
+        captured.update(status=status, headers=headers, exc_info=exc_info)
+        return chunks.append
+
+    result = wsgi_app(environ, start_response)
+    try:
+        chunks.extend(result)
+    finally:
+        close = getattr(result, "close", None)
+        if close is not None:
+            close()
+    return captured["status"], captured["headers"], captured["exc_info"], chunks
+
+
+def _answer(run, start_response):
+    status, headers, exc_info, chunks = run
+    start_response(status, headers, exc_info)
+    return chunks
