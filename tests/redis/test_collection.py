@@ -52,32 +52,39 @@ def test_a_fresh_collection_reads_the_base(pair):
     assert_same_views(memory, shared)
 
 
+def random_step(rng, step, op, keys, memory, shared):
+    """One operation `op` on a random key, alike on both collections; their answers compared."""
+    key = rng.choice(keys)
+    if op == "put":
+        index = {"tenant": rng.choice(TENANTS), "odd": rng.randrange(2)} if rng.random() < 0.8 else None
+        record = {"n": step, "key": key, "text": "é\n\"quoted\""}
+        memory.put(key, record, index=index)
+        shared.put(key, record, index=index)
+    elif op == "delete":
+        assert shared.delete(key) == memory.delete(key), step
+    elif op == "claim":
+        value, owner = f"{rng.choice(keys)}@example.com", rng.choice(keys)
+        assert shared.claim("email", value, owner) == memory.claim("email", value, owner), step
+    elif op == "release":
+        value = f"{rng.choice(keys)}@example.com"
+        memory.release("email", value)
+        shared.release("email", value)
+    elif op == "get":
+        assert shared.get(key) == memory.get(key), step
+    elif op == "owner":
+        value = f"{key}@example.com"
+        assert shared.owner("email", value) == memory.owner("email", value), step
+    else:
+        raise ValueError(op)
+
+
 def test_random_operations_give_the_same_answers(pair):
     memory, shared = pair
     rng = random.Random(16)
     keys = [f"b{i}" for i in range(30)] + [f"k{i}" for i in range(20)]
     for step in range(400):
-        op = rng.choice(["put", "put", "put", "delete", "claim", "release", "get", "owner"])
-        key = rng.choice(keys)
-        if op == "put":
-            index = {"tenant": rng.choice(TENANTS), "odd": rng.randrange(2)} if rng.random() < 0.8 else None
-            record = {"n": step, "key": key, "text": "é\n\"quoted\""}
-            memory.put(key, record, index=index)
-            shared.put(key, record, index=index)
-        elif op == "delete":
-            assert shared.delete(key) == memory.delete(key), step
-        elif op == "claim":
-            value, owner = f"{rng.choice(keys)}@example.com", rng.choice(keys)
-            assert shared.claim("email", value, owner) == memory.claim("email", value, owner), step
-        elif op == "release":
-            value = f"{rng.choice(keys)}@example.com"
-            memory.release("email", value)
-            shared.release("email", value)
-        elif op == "get":
-            assert shared.get(key) == memory.get(key), step
-        else:
-            value = f"{key}@example.com"
-            assert shared.owner("email", value) == memory.owner("email", value), step
+        random_step(rng, step, rng.choice(["put", "put", "put", "delete", "claim", "release", "get", "owner"]),
+                    keys, memory, shared)
         if step % 50 == 0:
             assert_same_views(memory, shared)
     assert_same_views(memory, shared)

@@ -18,7 +18,7 @@ from vendor_sandbox.redisstore.wire import wire_for
 from vendor_sandbox.store import SECOND_RUN
 
 from ..vendors.zus.conftest import JSONAPI, user_body
-from .test_collection import TENANTS, assert_same_views, seeded_base
+from .test_collection import assert_same_views, random_step, seeded_base
 
 HIPP = {"Authorization": "Bearer your-api-key"}
 DATABASE = 7
@@ -38,6 +38,17 @@ def collection(client, base=None):
 def begin(client):
     unit.begin(wire_for(client).register_script(COMMIT))
     return unit.current()
+
+
+def wait_on_redis_clock(client, ms):
+    """Until `ms` have passed on Redis's clock (TIME), the one leases are counted on."""
+    def now_ms():
+        seconds, micros = client.time()
+        return seconds * 1000 + micros // 1000
+
+    deadline = now_ms() + ms
+    while now_ms() <= deadline:
+        time.sleep(0.005)
 
 
 def outside(read):
@@ -68,23 +79,8 @@ def test_a_request_reads_its_own_writes_and_sends_them_at_once(client, redis_ser
     before, sent_ops = other.dump(), queued.ops
     for step in range(400):
         op = rng.choice(["put", "put", "delete", "claim", "release", "get", "get", "send"])
-        key = rng.choice(keys)
-        if op == "put":
-            index = {"tenant": rng.choice(TENANTS), "odd": rng.randrange(2)} if rng.random() < 0.8 else None
-            record = {"n": step, "key": key}
-            memory.put(key, record, index=index)
-            shared.put(key, record, index=index)
-        elif op == "delete":
-            assert shared.delete(key) == memory.delete(key), step
-        elif op == "claim":
-            value, owner = f"{rng.choice(keys)}@example.com", rng.choice(keys)
-            assert shared.claim("email", value, owner) == memory.claim("email", value, owner), step
-        elif op == "release":
-            value = f"{rng.choice(keys)}@example.com"
-            memory.release("email", value)
-            shared.release("email", value)
-        elif op == "get":
-            assert shared.get(key) == memory.get(key), step
+        if op != "send":
+            random_step(rng, step, op, keys, memory, shared)
         else:
             # another thread's view: nothing queued is there (claims are, as leases)
             assert {k: v for k, v in outside(other.dump).items() if k != "claims"} == {
@@ -113,9 +109,7 @@ def test_a_request_that_never_ends_writes_nothing_and_its_claim_runs_out(client,
     assert shared.owner("email", "b3@example.com") == "b3"
     assert shared.owner("email", "new@example.com") == "k1"  # leased: another request may not take it yet
     assert not shared.claim("email", "new@example.com", "k2")
-    redis_time = client.time()
-    while client.time()[0] * 1000 + client.time()[1] // 1000 < redis_time[0] * 1000 + redis_time[1] // 1000 + 350:
-        pass
+    wait_on_redis_clock(client, 350)
     assert shared.owner("email", "new@example.com") is None
     assert "new@example.com" not in shared.dump()["claims"].get("email", {})
     assert shared.claim("email", "new@example.com", "k2")
@@ -131,9 +125,7 @@ def test_a_committed_claim_is_for_good(client, monkeypatch):
     queued.flush()
     unit.end()
     assert client.zcard("t:{ns}:c:v:users:tentative") == 0
-    start = client.time()[0]
-    while client.time()[0] < start + 1:
-        pass
+    wait_on_redis_clock(client, 1000)
     assert shared.owner("email", "kept@example.com") == "k1"
     assert not shared.claim("email", "kept@example.com", "k2")
 
@@ -145,9 +137,7 @@ def test_a_lease_lost_meanwhile_writes_nothing_of_the_request(client, monkeypatc
     assert shared.claim("email", "race@example.com", "k1")
     shared.put("k1", {"email": "race@example.com"})
     unit.end()
-    start = client.time()
-    while (client.time()[0] - start[0]) * 1_000_000 + client.time()[1] - start[1] < 60_000:
-        pass
+    wait_on_redis_clock(client, 60)
     assert shared.claim("email", "race@example.com", "k2")  # the lease ran out: another request won
     unit._local.unit = slow
     with pytest.raises(unit.LostClaim) as lost:
