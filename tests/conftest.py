@@ -34,6 +34,7 @@ SHARED_STORE_MODULES = {
     "tests/test_control.py", "tests/test_journal.py", "tests/test_faults.py", "tests/test_faults_by_vendor.py",
     "tests/test_state.py", "tests/reliability/test_namespaces.py", "tests/reliability/test_tokens.py",
     "tests/test_clock_namespaces.py", "tests/test_settings.py", "tests/test_credentials_control.py",
+    "tests/reliability/test_hostile_http.py",
     *(f"tests/test_credentials_{vendor}.py" for vendor in ("hipp", "nabla", "welkin", "zus", "plugin")),
     *(f"tests/vendors/{vendor}/test_{topic}.py" for vendor in ("hipp", "nabla", "welkin", "zus")
       for topic in ("create_user", "list_users", "get_user", "errors")),

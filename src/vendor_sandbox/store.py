@@ -226,7 +226,7 @@ class Store:
         with self._lock:
             self._forget(name)
 
-    def wrap(self, wsgi_app):
+    def wrap(self, wsgi_app, config):
         """The WSGI app this store needs around the Flask app (the shared store's replay.py)."""
         return wsgi_app
 
@@ -283,7 +283,7 @@ SECOND_RUN = "vendor_sandbox.second_run"
 
 def init_app(app, store):
     app.extensions["vendor_sandbox.store"] = store
-    app.wsgi_app = store.wrap(app.wsgi_app)
+    app.wsgi_app = store.wrap(app.wsgi_app, app.config)
 
 
 def get_store():

@@ -15,8 +15,11 @@ CREATES = ["/hipp/api/v1/users", "/nabla/v1/core/server/users", "/welkin/acme-he
 
 
 @pytest.fixture(scope="module")
-def server():
-    live = LiveServer(console_script() + ["serve"], env={"SANDBOX_FROZEN_CLOCK": "2025-01-15T10:30:00Z"}).wait_ready()
+def server(live_store):
+    # one process on either store: its memory is what the 413 tests watch (on Redis, the layer that
+    # keeps a request's bytes for a second run, redisstore/replay.py, must not read these either)
+    env = {**live_store, "SANDBOX_WORKERS": "1", "SANDBOX_FROZEN_CLOCK": "2025-01-15T10:30:00Z"}
+    live = LiveServer(console_script() + ["serve"], env=env).wait_ready()
     yield live
     live.stop()
 

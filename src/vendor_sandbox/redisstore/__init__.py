@@ -290,8 +290,9 @@ class RedisStore(Store):
             self._namespaces.pop(name, None)
         self.bindings.reload()
 
-    def wrap(self, wsgi_app):
-        return replaying(wsgi_app, lambda path: self.vendor_for(path) is not None)
+    def wrap(self, wsgi_app, config):
+        return replaying(wsgi_app, lambda path: self.vendor_for(path) is not None,
+                         lambda: config.get("MAX_CONTENT_LENGTH"))
 
     def begin_request(self):
         rule, environ = request.url_rule, request.environ

@@ -17,26 +17,29 @@ import io
 from ..store import SECOND_RUN
 from . import unit
 
-MAX_BODY = 64 * 1024 * 1024  # beyond any body limits.py lets through
-
 REPLAYABLE = "vendor_sandbox.replayable"  # in the environ of a first run: it may assume
 
 
-def replaying(wsgi_app, is_vendor_path):
+def replaying(wsgi_app, is_vendor_path, max_body):
+    """`wsgi_app` with vendor requests answered again when COMMIT says so; `max_body()`: the
+    largest body a vendor request may have (a larger one is refused unread, as before)."""
     def app(environ, start_response):
         if not is_vendor_path(environ.get("PATH_INFO", "")):
             return wsgi_app(environ, start_response)
+        limit = max_body()
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = -1
-        if length > MAX_BODY or length < 0:  # refused (limits.py) before any view reads it
-            return wsgi_app(environ, start_response)
+        if length < 0 or (limit is not None and length > limit):
+            return wsgi_app(environ, start_response)  # refused (limits.py) before any view reads it
         # the body, kept for a second run
         if length:
             body = environ["wsgi.input"].read(length)
         elif environ.get("wsgi.input_terminated"):  # chunked: the server ends the stream
-            body = environ["wsgi.input"].read()
+            body = environ["wsgi.input"].read() if limit is None else environ["wsgi.input"].read(limit + 1)
+            if limit is not None and len(body) > limit:  # too large: refused, not answered twice
+                return wsgi_app(_fresh(environ, body), start_response)
         else:
             body = b""
         pristine = dict(environ)
