@@ -8,19 +8,19 @@ queue their scripts here (reads of the same keys see them), and the journal's RE
 with it in one COMMIT script: other workers see all of the request's writes or none, and the
 client's response leaves only after they are in Redis (the acknowledged write).
 
-Unique claims cannot wait (the request's answer depends on winning one), so a claim made in a
-request is a lease: CLAIM writes it at once, marked tentative until CLAIM_LEASE_MS from now; COMMIT
-confirms it (and refuses the whole step if the lease was lost meanwhile); a claim whose request
-never committed (its worker died) is free again once the lease has run out.
-
-The outbox's messages (Zus's e-mails) go in the same step.
-
 A request that can be answered again (replay.py) assumes, without a trip, that a claim it makes
-is free (unless the seeded base holds the value) and that a key made of an id it just drew is
-not taken: COMMIT checks both first and, if one is false, writes nothing and the request runs
-again without assuming. Reads of a collection other than `get`
-(pages, counts, owners, snapshots) and of the outbox first send what is queued, so a request always reads its own writes; the vendors' requests do not read that way
-after writing, so in practice a request is one step.
+is free (unless the seeded base holds the value) and that a key made of an id it just drew is not
+taken: COMMIT checks both before it writes anything and, when one is false, writes nothing, and
+the request runs again without assuming. There (and where nothing can run a request again) a claim
+cannot wait, since the answer depends on winning it: CLAIM writes it at once as a lease, tentative
+until CLAIM_LEASE_MS from now; COMMIT confirms it (and refuses the whole step if the lease was lost
+meanwhile); a claim whose request never committed (its worker died) is free again once the lease
+has run out.
+
+The outbox's messages (Zus's e-mails) go in the same step. Reads of a collection other than `get`
+(pages, counts, owners, snapshots) and of the outbox first send what is queued, so a request always
+reads its own writes; the vendors' requests do not read that way after writing, so in practice a
+request is one step.
 """
 
 import threading
