@@ -336,3 +336,16 @@ def test_a_second_run_sleeps_no_forced_delay_again(app, monkeypatch, replays):
                                      headers={**HIPP, "X-Sandbox-Fault": "delay=250"})
     assert again.status_code == 400 and replays[-1] is True
     assert slept == [0.25]
+
+
+def test_an_assumed_claim_released_in_the_same_request_is_free_for_another_owner(client):
+    shared = collection(client)
+    queued = unit.Unit(wire_for(client).register_script(COMMIT), assume=True)
+    unit._local.unit = queued
+    assert shared.claim("email", "moved@example.com", "k1")
+    assert not shared.claim("email", "moved@example.com", "k2")  # as in memory: k1 holds it
+    shared.release("email", "moved@example.com")
+    assert shared.claim("email", "moved@example.com", "k2")
+    queued.flush()
+    unit.end()
+    assert shared.owner("email", "moved@example.com") == "k2"

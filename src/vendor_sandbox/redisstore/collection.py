@@ -253,6 +253,7 @@ class RedisCollection(IndexedSearch):
         if queued is not None:
             queued.queue("release", self._claim_keys, args)
             queued.releases = True
+            queued.claimed.pop((self._claims, args[0]), None)  # no longer this request's to hold
             return
         self._s.release(keys=self._claim_keys, args=args)
 
