@@ -44,13 +44,17 @@ def _observed_version(versions_key, name):
     return seen[1].get(name.encode(), b"0")
 
 
+# json.dumps(..., separators=(",", ":")) exactly, with the encoder built once (it is on every write)
+_field = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def bucket(name, value):
     """The field naming one index bucket: typed, so 1, True and "1" are three buckets."""
-    return json.dumps([name, value], separators=(",", ":"))
+    return _field([name, value])
 
 
 def claim_field(unique, value):
-    return json.dumps([unique, value], separators=(",", ":"))
+    return _field([unique, value])
 
 
 class Scripts:
