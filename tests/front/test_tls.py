@@ -168,3 +168,33 @@ def test_the_leaf_names_the_bound_host_and_the_extra_names(tmp_path, name):
         with socket.create_connection(("127.0.0.2", server.tls_port), timeout=10) as raw:
             with context.wrap_socket(raw, server_hostname=name) as tls:
                 assert tls.version()
+
+
+def test_a_tls_connection_handed_over_after_the_server_stopped_is_closed_quietly(tmp_path):
+    """The TLS thread hands each connection to waitress's loop through its trigger; a server that
+    stopped meanwhile has closed it: the connection is closed, and no thread dies with EBADF."""
+    import threading
+
+    from vendor_sandbox.server import ThreadedServer
+
+    app = create_app({"DATA_DIR": str(tmp_path), "FROZEN_CLOCK": "2025-01-15T10:30:00Z"})
+    server = ThreadedServer(app, tls=True).start()
+    tunnels, ca = server._server.tunnels, tmp_path / "ca.pem"
+    server.stop()
+    inner, outer = socket.socketpair()
+    outcome = {}
+
+    def handshake():
+        context = ssl.create_default_context(cafile=str(ca))
+        try:
+            with context.wrap_socket(outer, server_hostname="localhost") as tls:
+                outcome["read"] = tls.recv(1)  # the server side closes: b""
+        except (OSError, ssl.SSLError) as error:
+            outcome["read"] = error
+
+    client = threading.Thread(target=handshake)
+    client.start()
+    tunnels.serve_tls(inner, ("127.0.0.1", 1), 443)  # returns, raising nothing
+    client.join(timeout=10)
+    assert not client.is_alive()
+    assert outcome["read"] == b"" or isinstance(outcome["read"], (OSError, ssl.SSLError))

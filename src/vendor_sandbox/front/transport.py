@@ -130,10 +130,16 @@ class Tunnels:
             **(extra or {}),
         }
         server = self.server
-        # channels join waitress's map from its loop thread only
-        server.trigger.pull_trigger(
-            lambda: TLSChannel(server, outer, addr, server.adj, server._map, tls_environ)
-        )
+        try:  # channels join waitress's map from its loop thread only
+            if server.trigger._closed:  # the server stopped meanwhile: its pipe's fd may be another's now
+                raise OSError("the server has stopped")
+            server.trigger.pull_trigger(
+                lambda: TLSChannel(server, outer, addr, server.adj, server._map, tls_environ)
+            )
+        except OSError:  # nobody to relay to
+            for end in (tls, inner, outer):
+                _close(end)
+            return
         relay(tls, inner, self.idle_seconds)
 
 
