@@ -64,6 +64,20 @@ def test_a_sandbox_with_another_seed_refuses_the_database(database):
         "use another database (redis://host:port/N) or empty this one")
 
 
+def test_a_database_laid_out_by_an_older_format_is_refused(database, monkeypatch):
+    """Format 1 (a plain draw counter, journal entries without raw material) would be misread."""
+    from vendor_sandbox import redisstore
+
+    with monkeypatch.context() as older:
+        older.setattr(redisstore, "FORMAT", 1)
+        create_app({"STORE_URL": database, "SEED": 0})
+    with pytest.raises(ValueError) as refused:
+        create_app({"STORE_URL": database, "SEED": 0})
+    assert str(refused.value) == (
+        f"{database} holds another sandbox's state (a different seed or fixtures); "
+        "use another database (redis://host:port/N) or empty this one")
+
+
 def test_a_password_in_the_url_works_and_is_never_shown():
     secured = RedisServer(password="s3cret-pass").start()
     try:

@@ -40,7 +40,9 @@ from .scripts import COMMIT
 from .wire import wire_for
 
 FINGERPRINT = "vs:fingerprint"
-FORMAT = 1  # of the key layout; part of the fingerprint
+# of the key layout; part of the fingerprint. 2: id draws in a hash with an epoch, claim leases,
+# journal entries as [entry, raw material]: a database laid out by format 1 is refused, not misread
+FORMAT = 2
 MAX_HANDLES = 1024  # namespace handles a worker keeps (oldest created first out)
 
 
