@@ -11,7 +11,7 @@ from ..journal import FORM
 from ..store import SECOND_RUN, current_namespace, get_store
 
 FAULT_HEADER = "X-Sandbox-Fault"
-ENTRY_OVERHEAD = 2048  # bytes of an entry beyond its strings: the dicts, the closure, the numbers
+ENTRY_OVERHEAD = 2048  # bytes of an entry beyond its strings: the dicts, the lists, the numbers
 _UNRESOLVED = object()
 # the CGI variables besides HTTP_* that a recorded Request reads (headers, query, mimetype)
 _CGI_KEPT = frozenset({"CONTENT_TYPE", "CONTENT_LENGTH", "QUERY_STRING"})

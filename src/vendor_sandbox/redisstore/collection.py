@@ -61,14 +61,15 @@ class Scripts:
     """The registered scripts of one client (EVALSHA, loaded again after a Redis restart)."""
 
     def __init__(self, client):
-        self.put = wire_for(client).register_script(PUT)
-        self.delete = wire_for(client).register_script(DELETE)
-        self.claim = wire_for(client).register_script(CLAIM)
-        self.view = wire_for(client).register_script(VIEW)
-        self.hidden = wire_for(client).register_script(HIDDEN)
-        self.owner = wire_for(client).register_script(OWNER)
-        self.release = wire_for(client).register_script(RELEASE)
-        self.bump = wire_for(client).register_script(BUMP)
+        wire = wire_for(client)
+        self.put = wire.register_script(PUT)
+        self.delete = wire.register_script(DELETE)
+        self.claim = wire.register_script(CLAIM)
+        self.view = wire.register_script(VIEW)
+        self.hidden = wire.register_script(HIDDEN)
+        self.owner = wire.register_script(OWNER)
+        self.release = wire.register_script(RELEASE)
+        self.bump = wire.register_script(BUMP)
 
 
 class RedisCollection(IndexedSearch):

@@ -10,6 +10,7 @@ from . import lifecycle, unit
 from .collection import observe
 from .connection import guarded
 from .ids import EPOCHS, RESERVE_LUA
+from .scripts import SEND
 from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
@@ -33,19 +34,18 @@ class RedisOutbox:
         self._clock = clock
         self._size = size
         self._clear_vendor = wire_for(client).register_script(_CLEAR_VENDOR)
+        self._send = wire_for(client).register_script(SEND)
 
     @guarded
     def send(self, vendor, to, kind, subject, body):
         message = {"vendor": vendor, "to": to, "kind": kind, "subject": subject, "body": body,
                    "sentAt": iso_millis(self._clock.now())}
+        args = [_dumps(message), self._size]
         queued = unit.current()
         if queued is not None:  # sent with the request's other writes (unit.py)
-            queued.queue("send", [self._key], [_dumps(message), self._size])
-            return message
-        pipe = self._r.pipeline()
-        pipe.rpush(self._key, _dumps(message))
-        pipe.ltrim(self._key, -self._size, -1)
-        pipe.execute()
+            queued.queue("send", [self._key], args)
+        else:
+            self._send(keys=[self._key], args=args)
         return message
 
     @guarded
@@ -72,9 +72,9 @@ class RedisOutbox:
             self._clear_vendor(keys=[self._key], args=[vendor])
 
 
-# KEYS counts; ARGV id -> 1 when the rule may fire (and is counted), 0 when its times are used up
-WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})  # the methods whose first trip reserves an id number
 
+# KEYS counts; ARGV id -> 1 when the rule may fire (and is counted), 0 when its times are used up
 _FIRE = """
 local left = redis.call('HGET', KEYS[1], ARGV[1] .. ':remaining')
 if left and tonumber(left) <= 0 then return 0 end

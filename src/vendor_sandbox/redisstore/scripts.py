@@ -116,7 +116,7 @@ return 1
 """
 
 # KEYS outbox; ARGV message size: a message sent, the outbox bounded (logs.RedisOutbox)
-_SEND = """
+SEND = """
 redis.call('RPUSH', KEYS[1], ARGV[1])
 redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
 return 1
@@ -237,7 +237,7 @@ def _op(name, source):
 # The keys travel in ARGV: every key of one request shares its namespace's hash tag, and the
 # store is a standalone Redis (or one primary), never a cluster.
 COMMIT = _NOW_MS + "local ops = {}\n" + "".join(_op(n, src) for n, src in (
-    ("put", PUT), ("delete", DELETE), ("release", RELEASE), ("confirm", _CONFIRM), ("same", "return 1"), ("send", _SEND),
+    ("put", PUT), ("delete", DELETE), ("release", RELEASE), ("confirm", _CONFIRM), ("same", "return 1"), ("send", SEND),
     ("claim", CLAIM), ("absent", "return 1"),
     ("record", RECORD))) + """
 local function each(f)
