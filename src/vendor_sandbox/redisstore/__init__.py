@@ -35,7 +35,7 @@ from .lifecycle import NAMESPACES
 from .lifecycle import SCRIPT as NAMESPACES_SCRIPT
 from .logs import RedisFaultRules, RedisOutbox
 from .namespaced import RedisClock, RedisOverlay
-from .replay import REPLAYABLE, replaying
+from .replay import REPLAYABLE, STATE_READ, replaying
 from .scripts import COMMIT
 from .wire import wire_for
 
@@ -106,7 +106,15 @@ class RedisNamespace(Namespace):
         self.faults = RedisFaultRules(
             client, keys, f"{store.seed}/{name}/faults", {vendor: versions_key(name, vendor) for vendor in store.vendors},
             [self.clock.key, self.settings.key, BINDINGS_VERSION, NAMESPACES], [name], self._observed,
-            {vendor: (draws_key(name, vendor), registry_key(name, vendor)) for vendor in store.vendors})
+            {vendor: (draws_key(name, vendor), registry_key(name, vendor)) for vendor in store.vendors}, self._held)
+
+    def _held(self):
+        """What this worker holds of the namespace's clock and settings (as their hashes' fields)
+        and the bindings' version, or None when one is not known (a request cannot guess it)."""
+        clock, bound = self.clock._seen, self._store.bindings.version
+        if clock is None or bound is None:
+            return None
+        return clock, self.settings._seen, bound
 
     def _observed(self, clock, settings, bound, known):
         """What a vendor request's first round trip read besides the rules: this worker keeps it.
@@ -146,6 +154,7 @@ class RedisNamespace(Namespace):
             self.outbox._clear_vendor(keys=[self.outbox._key], args=[vendor], client=pipe)
         self._store.bindings.queue_release(pipe, self.name, vendor)
         self._store.bindings.keep(guarded(pipe.execute)()[-1])
+        self.faults._last.clear()  # its state changed: the next requests read it
         if vendor is None:
             self.clock.forget()
             self.settings.forget()
@@ -299,10 +308,11 @@ class RedisStore(Store):
     def begin_request(self):
         rule, environ = request.url_rule, request.environ
         unit.begin(self._commit, self._hot, (request.method, rule.rule if rule is not None else None),
-                   assume=bool(environ.get(REPLAYABLE)) and not environ.get(SECOND_RUN))
+                   assume=bool(environ.get(REPLAYABLE)) and not environ.get(SECOND_RUN),
+                   guess=not environ.get(STATE_READ))
 
     def end_request(self):
-        unit.end()
+        unit.finish()
 
     def describe(self):
         """What /_sandbox/health says about the store."""

@@ -108,10 +108,14 @@ class RedisFaultRules:
     """The rules in a list; their counters in a hash, spent by one script so that a rule with
     `times` fires exactly that often across every worker."""
 
-    def __init__(self, client, prefix, seed, versions, keys, args, observed, draws):
+    def __init__(self, client, prefix, seed, versions, keys, args, observed, draws, held=None):
         self._versions, self._draw_keys = versions, draws
-        # what else the first round trip reads, and the callback that keeps it
-        self._shared_keys, self._args, self._observed = keys, args, observed
+        # what else the first round trip reads, the callback that keeps it and the one that
+        # tells what this worker holds of it (clock fields, settings fields, bindings version)
+        self._shared_keys, self._args, self._observed, self._held = keys, args, observed, held
+        # vendor -> the hidden-set versions the last first trip read, when it found no rule
+        # and the namespace registered: what the next request may guess (unit.py)
+        self._last = {}
         self._rules_script = wire_for(client).register_script(_RULES)
         self._r = client
         self._rules, self._counts = prefix + "faults", prefix + "faults:counts"
@@ -121,6 +125,7 @@ class RedisFaultRules:
 
     @guarded
     def add(self, rule):
+        self._last.clear()  # this worker's next requests read the rules again
         rule = {"id": self._r.incr(self._ids), **rule, "fired": 0}
         pipe = self._r.pipeline()
         if rule.get("times") is not None:
@@ -154,6 +159,8 @@ class RedisFaultRules:
         # a request that may write gets the next id number with its first trip (ids.py)
         reserve = 1 if queued is not None and method in WRITES else 0
         prefetch = queued.prefetch if queued is not None else ()
+        if queued is not None and queued.guess and not reserve and not prefetch and self._guess(vendor, queued):
+            return None
         rules, versions, clock, settings, bound, known, epoch, number, hot = self._rules_script(
             keys=[self._rules, versions_key, *self._shared_keys, draws_key, registry, EPOCHS],
             args=[*self._args, lifecycle.wall_time(), reserve, *(part for field in prefetch for part in field)])
@@ -163,6 +170,10 @@ class RedisFaultRules:
             queued.numbers[draws_key] = [number] if reserve else []
             queued.prefetched = dict(zip(prefetch, hot, strict=True))
         moved = self._observed(clock, settings, bound, known)
+        if not rules and known and moved is None:
+            self._last[vendor] = versions
+        else:
+            self._last.pop(vendor, None)
         if moved is not None and again:
             return moved.faults.fire(vendor, method, paths, again=False)
         for raw in rules:
@@ -177,6 +188,20 @@ class RedisFaultRules:
             if self._fire(keys=[self._counts], args=[rule["id"]]):
                 return self._counted(rule, self._r.hgetall(self._counts))
         return None
+
+    def _guess(self, vendor, queued):
+        """Run the request on the state this worker read last, without a trip, when that state had
+        no rule: COMMIT checks it (unit.py). False when there is nothing to guess from."""
+        versions = self._last.get(vendor)
+        held = self._held() if self._held is not None and versions is not None else None
+        if held is None:
+            return False
+        clock, settings, bound = held
+        observe(self._versions[vendor], dict(zip(versions[::2], versions[1::2], strict=True)))
+        queued.guessed("state", [self._rules, self._versions[vendor], *self._shared_keys], [
+            self._args[0], str(bound), len(versions) // 2, *versions, len(clock) // 2, *clock,
+            len(settings) // 2, *settings])
+        return True
 
     @staticmethod
     def _counted(rule, counts):

@@ -230,15 +230,39 @@ def _op(name, source):
     return f"ops['{name}'] = function(KEYS, ARGV)\n{source}\nend\n"
 
 
+# KEYS rules versions clock settings bindings-version namespaces; ARGV namespace bindings-version,
+# then for versions, clock and settings in turn: how many fields, field, value, ... -> true when
+# the namespace's state is what the request guessed (unit.py): no fault rule, the namespace
+# registered, the same bindings version and exactly these three hashes
+_STATE = """
+local function state_holds(k, a)
+  if redis.call('LLEN', k[1]) ~= 0 or not redis.call('ZSCORE', k[6], a[1])
+      or (redis.call('GET', k[5]) or '0') ~= a[2] then
+    return false
+  end
+  local i = 3
+  for h = 2, 4 do
+    local n = tonumber(a[i])
+    if redis.call('HLEN', k[h]) ~= n then return false end
+    for j = i + 1, i + 2 * n, 2 do
+      if redis.call('HGET', k[h], a[j]) ~= a[j + 1] then return false end
+    end
+    i = i + 1 + 2 * n
+  end
+  return true
+end
+"""
+
 # ARGV: a sequence of ops, each name, number of keys, number of args, keys..., args... -> {1, the
-# last op's reply}, or, writing nothing, {0, 'assumed'} when what the request assumed was false
-# (a 'claim' taken, an 'absent' key there) or {0, 'lost'} when a claim's lease was lost or a
-# checked field ('same': the epoch of the id draws) changed meanwhile (see unit.py).
+# last op's reply}, or, writing nothing, {0, 'guessed'} when the 'state' the request guessed was
+# not the namespace's, {0, 'assumed'} when what the request assumed was false (a 'claim' taken,
+# an 'absent' key there) or {0, 'lost'} when a claim's lease was lost or a checked field ('same':
+# the epoch of the id draws) changed meanwhile (see unit.py).
 # The keys travel in ARGV: every key of one request shares its namespace's hash tag, and the
 # store is a standalone Redis (or one primary), never a cluster.
-COMMIT = _NOW_MS + "local ops = {}\n" + "".join(_op(n, src) for n, src in (
+COMMIT = _NOW_MS + _STATE + "local ops = {}\n" + "".join(_op(n, src) for n, src in (
     ("put", PUT), ("delete", DELETE), ("release", RELEASE), ("confirm", _CONFIRM), ("same", "return 1"), ("send", SEND),
-    ("claim", CLAIM), ("absent", "return 1"),
+    ("claim", CLAIM), ("absent", "return 1"), ("state", "return 1"),
     ("record", RECORD))) + """
 local function each(f)
   local i = 1
@@ -251,15 +275,17 @@ local function each(f)
     i = i + 3 + nk + na
   end
 end
-local lost, assumed = false, false
+local lost, assumed, guessed = false, false, false
 each(function(name, k, a)
-  if (name == 'confirm' or name == 'same') and redis.call('HGET', k[1], a[1]) ~= a[2] then lost = true
+  if name == 'state' then guessed = guessed or not state_holds(k, a)
+  elseif (name == 'confirm' or name == 'same') and redis.call('HGET', k[1], a[1]) ~= a[2] then lost = true
   elseif name == 'absent' and redis.call('HEXISTS', k[1], a[1]) == 1 then assumed = true
   elseif name == 'claim' then
     local holder = holder_of(k[1], k[2], k[4], a[1], a[3])
     if holder and holder ~= a[2] then assumed = true end
   end
 end)
+if guessed then return {0, 'guessed'} end
 if assumed then return {0, 'assumed'} end
 if lost then return {0, 'lost'} end
 local last = false

@@ -17,6 +17,14 @@ until CLAIM_LEASE_MS from now; COMMIT confirms it (and refuses the whole step if
 meanwhile); a claim whose request never committed (its worker died) is free again once the lease
 has run out.
 
+Such a request also guesses its namespace's state rather than reading it with a first trip
+(logs.py, RedisFaultRules.fire): what its worker read last (no fault rules, the same clock,
+settings, bindings and hidden-set versions, the namespace registered). COMMIT compares each with
+Redis before anything else; when one differs, nothing is written and the request runs again, its
+state read first (and its fault rules fired) as any request's is. A request that guessed and
+ended without a COMMIT (none is known) is answered again the same way, so no answer ever leaves
+on an unchecked guess.
+
 The outbox's messages (Zus's e-mails) go in the same step. Reads of a collection other than `get`
 (pages, counts, owners, snapshots) and of the outbox first send what is queued, so a request always
 reads its own writes; the vendors' requests do not read that way after writing, so in practice a
@@ -28,6 +36,8 @@ import threading
 from .connection import StoreUnavailable
 
 CLAIM_LEASE_MS = 60_000  # far beyond any request (each Redis command times out in 2 s)
+# why a request is answered again (take_replay): a guessed state was wrong / a claim or new id was
+ASSUMED, GUESSED = "assumed", "guessed"
 _local = threading.local()
 
 
@@ -49,15 +59,17 @@ def current():
     return getattr(_local, "unit", None)
 
 
-def begin(commit, hot=None, route=None, assume=False):
+def begin(commit, hot=None, route=None, assume=False, guess=False):
     """`commit`: the COMMIT script, registered once (a Wire's WireScript); `hot`: the store's
     Hot, `route` the request's (method, URL rule); `assume`: the request may be answered again
-    (replay.py), so it may assume what COMMIT checks."""
-    _local.unit = Unit(commit, hot, route, assume)
+    (replay.py), so it may assume what COMMIT checks; `guess`: it may also guess its state."""
+    _local.unit = Unit(commit, hot, route, assume, guess)
+    _local.unchecked = False
 
 
 def take_replay():
-    """True once after a request whose assumptions COMMIT found false (replay.py)."""
+    """Once after a request that is answered again (replay.py): GUESSED when its guessed state
+    was wrong (or never checked), ASSUMED when a claim or a new id was taken; else False."""
     again = getattr(_local, "replay", False)
     _local.replay = False
     return again
@@ -83,6 +95,16 @@ def end():
             queued.hot.learn(queued.route, queued.read)
 
 
+def finish():
+    """The request is over (teardown): one that guessed its state and had no COMMIT check it is
+    answered again, its state read."""
+    end()
+    if getattr(_local, "unchecked", False):
+        _local.unchecked = False
+        if not getattr(_local, "replay", False):
+            _local.replay = GUESSED
+
+
 class Hot:
     """Per route (method, URL rule), the records its requests read one after another (a create's
     "latest created at" record): the next request's first round trip fetches them (logs.py), so
@@ -103,9 +125,10 @@ class Hot:
 
 
 class Unit:
-    def __init__(self, commit, hot=None, route=None, assume=False):
+    def __init__(self, commit, hot=None, route=None, assume=False, guess=False):
         self._commit = commit
         self.assume = assume
+        self.guess = assume and guess
         self.fresh = set()  # values this request drew (ids.py): keys made of them are new
         self.claimed = {}  # (claims hash, field) -> owner, claims assumed won
         self.hot, self.route = hot, route
@@ -132,6 +155,11 @@ class Unit:
             self._same.add((key, field, value))
             self.ops[:0] = ["same", 1, 2, key, field, value]
 
+    def guessed(self, name, keys, args):
+        """The request runs on a state it guessed: COMMIT checks it (op `name`) before anything else."""
+        self.ops[:0] = [name, len(keys), len(args), *keys, *args]
+        _local.unchecked = True
+
     def flush(self, last=None):
         """Send what is queued (with `last`, a (name, keys, args) op, after it) in one COMMIT;
         the reply of `last`."""
@@ -144,10 +172,12 @@ class Unit:
         self.ops, self.pending, self.releases, self._same = [], {}, False, set()
         won, reply = self._commit(args=ops)
         if not won:
-            if reply == b"assumed":  # nothing written: the request is answered again (replay.py)
-                _local.replay = True
+            if reply in (b"assumed", b"guessed"):  # nothing written: answered again (replay.py)
+                _local.replay = reply.decode()
+                _local.unchecked = False
                 raise Assumed()
             raise LostClaim()
+        _local.unchecked = False  # a guessed state goes with the first COMMIT: it held
         return reply
 
     def assume_absent(self, records, key):
