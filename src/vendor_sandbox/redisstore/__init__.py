@@ -35,7 +35,7 @@ from .lifecycle import NAMESPACES
 from .lifecycle import SCRIPT as NAMESPACES_SCRIPT
 from .logs import RedisFaultRules, RedisOutbox
 from .namespaced import RedisClock, RedisOverlay
-from .replay import REPLAYABLE, STATE_READ, replaying
+from .replay import RACED_RUN, REPLAYABLE, STATE_READ, replaying
 from .scripts import COMMIT
 from .wire import wire_for
 
@@ -154,14 +154,21 @@ class RedisNamespace(Namespace):
             self.outbox._clear_vendor(keys=[self.outbox._key], args=[vendor], client=pipe)
         self._store.bindings.queue_release(pipe, self.name, vendor)
         self._store.bindings.keep(guarded(pipe.execute)()[-1])
-        self.faults._last.clear()  # its state changed: the next requests read it
+        self.forget_known()
         if vendor is None:
             self.clock.forget()
             self.settings.forget()
 
+    def forget_known(self):
+        """What this worker knows of the namespace to guess from (unit.py) is out of date: its
+        next requests read the state and the hot records again."""
+        self.faults.forget_known()
+        self._store._hot.forget(prefix(self.name))
+
     def replace(self, backends, states, messages):
         """Write the staged states (Namespace.fresh builds them in memory, over the template) and
         the messages in one MULTI/EXEC: other workers see the old namespace or the new one."""
+        self.forget_known()
         pipe = self._store.redis.pipeline()
         self._store.namespaces_script(keys=[NAMESPACES], args=["reset", self.name, "", 0, 0, *states], client=pipe)
         for vendor, staged in states.items():
@@ -179,7 +186,7 @@ class RedisNamespace(Namespace):
         state = RedisVendorState(store, self.name, vendor, VendorOutbox(self.outbox, vendor),
                                  store.template(vendor))
         source = RedisSource(store.seed, self.name, vendor, self.clock, store.redis,
-                             draws_key(self.name, vendor), state.registry)
+                             draws_key(self.name, vendor), state.registry, self.faults)
         state.collection(bindings.COLLECTION)  # so that a snapshot always has it to restore into
         backend = store.vendors[vendor].Backend(state, source, store.seed_data(vendor), self.settings)
         state.building, source.built = False, True
@@ -200,6 +207,7 @@ class RedisStore(Store):
         self.scripts = Scripts(self.redis)
         self.namespaces_script = wire_for(self.redis).register_script(NAMESPACES_SCRIPT)
         self._commit = wire_for(self.redis).register_script(COMMIT)
+        self._ordered_commit = wire_for(self.redis).register_script(COMMIT, ordered=True)
         self._hot = unit.Hot()
         self.bindings = RedisBindings(self.redis)
         self._fingerprint = fingerprint(seeds, self.vendors, self.seed)
@@ -299,6 +307,7 @@ class RedisStore(Store):
         self.namespaces_script(keys=[NAMESPACES], args=["drop", name, "", 0, 0, *self.vendors])
         with self._lock:
             self._namespaces.pop(name, None)
+        self._hot.forget(prefix(name))
         self.bindings.reload()
 
     def wrap(self, wsgi_app, config):
@@ -309,7 +318,8 @@ class RedisStore(Store):
         rule, environ = request.url_rule, request.environ
         unit.begin(self._commit, self._hot, (request.method, rule.rule if rule is not None else None),
                    assume=bool(environ.get(REPLAYABLE)) and not environ.get(SECOND_RUN),
-                   guess=not environ.get(STATE_READ))
+                   guess=not environ.get(STATE_READ), again=bool(environ.get(RACED_RUN)),
+                   ordered=self._ordered_commit)
 
     def end_request(self):
         unit.finish()

@@ -18,6 +18,7 @@ from .search import IndexedSearch
 from .wire import wire_for
 
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_MISSING = unit.MISSING
 _loads = json.loads
 
 
@@ -122,7 +123,11 @@ class RedisCollection(IndexedSearch):
             return None
         field = (self._rec, key)
         queued.read.add(field)
-        if field in queued.prefetched:  # read by the request's first trip (unit.Hot)
+        if field in queued.guessed_reads:  # guessed: what this worker knows now (unit.Hot)
+            value = queued.guessed_read(field)
+            if value is not _MISSING:
+                return _decode(value)
+        elif field in queued.prefetched:  # read by the request's first trip (unit.Hot)
             return _decode(queued.prefetched[field])
         return _decode(self._wire.call("HGET", self._rec, key))
 

@@ -17,28 +17,47 @@ from . import unit
 from .connection import guarded
 from .wire import wire_for
 
-# draw(draws, registry, epochs, how many) -> {the counter's epoch (made when the counter is), the
-# last number reserved}. Registered, so that a reset of the vendor starts its draws again
+# draw(draws, registry, epochs, how many, floor, floor's epoch) -> {the counter's epoch (made when
+# the counter is), the last number reserved}; in the counter's epoch, never below `floor` (a number
+# its worker may have given out already, logs.py). Registered, so that a reset of the vendor starts
+# its draws again
 RESERVE_LUA = """
-local function draw(draws, registry, epochs, how_many)
+-- the numbers from..to skipped: given to no one, each one's request may still take it (COMMIT's
+-- 'number', scripts.py); at most GAPS of them, and none more than KEPT behind the last number
+local function skipped(draws, registry, from, to)
+  if to < from or to - from >= %(gaps)d then return end
+  local gaps = draws .. ':gaps'
+  for g = from, to do redis.call('ZADD', gaps, g, g) end
+  redis.call('ZREMRANGEBYSCORE', gaps, '-inf', to - %(kept)d)
+  redis.call('SADD', registry, gaps)
+end
+local function draw(draws, registry, epochs, how_many, floor, floor_epoch)
   if redis.call('HSETNX', draws, 'epoch', '0') == 1 then
     redis.call('HSET', draws, 'epoch', redis.call('INCR', epochs))
     redis.call('SADD', registry, draws)
   end
+  local epoch = redis.call('HGET', draws, 'epoch')
   local n = 0
-  if how_many > 0 then n = redis.call('HINCRBY', draws, 'n', how_many) end
-  return {redis.call('HGET', draws, 'epoch'), n}
+  if how_many > 0 then
+    n = redis.call('HINCRBY', draws, 'n', how_many)
+    if floor_epoch == epoch and tonumber(floor) > n then
+      skipped(draws, registry, n, tonumber(floor) - 1)
+      n = tonumber(floor)
+      redis.call('HSET', draws, 'n', n)
+    end
+  end
+  return {epoch, n}
 end
-"""
-# KEYS draws registry epochs -> one number
+""" % {"gaps": 64, "kept": 4096}
+# KEYS draws registry epochs; ARGV floor floor-epoch -> one number
 _RESERVE = RESERVE_LUA + """
-return draw(KEYS[1], KEYS[2], KEYS[3], 1)
+return draw(KEYS[1], KEYS[2], KEYS[3], 1, ARGV[1], ARGV[2])
 """
 EPOCHS = "vs:epochs"  # never reset: an epoch names one life of one counter for good
 
 
 class RedisSource:
-    def __init__(self, seed, namespace, vendor, clock, client, counter, registry):
+    def __init__(self, seed, namespace, vendor, clock, client, counter, registry, known=None):
         self._stem = f"{seed}/{namespace}/{vendor}/"
         # what a backend's constructor draws: the in-memory sequence, alike in every worker
         self.building = Source(seed, namespace, vendor, clock)
@@ -46,7 +65,17 @@ class RedisSource:
         self.clock = clock
         self._counter = counter
         self._keys = [counter, registry, EPOCHS]
-        self._reserve = wire_for(client).register_script(_RESERVE)
+        self._reserve_script = wire_for(client).register_script(_RESERVE)
+        # what this worker knows of the counter (logs.RedisFaultRules: floor, given), or None
+        self._known, self._vendor = known, vendor
+
+    def _reserve(self):
+        """A number from the counter (one trip), never one this worker gave out already."""
+        if self._known is None:
+            return self._reserve_script(keys=self._keys, args=[0, ""])
+        epoch, number = self._reserve_script(keys=self._keys, args=self._known.floor(self._vendor))
+        self._known.given(self._vendor, epoch, number)
+        return epoch, number
 
     def now(self):
         return self.clock.now()
@@ -75,13 +104,17 @@ class RedisSource:
     def _number(self):
         queued = unit.current()
         if queued is None:
-            return self._reserve(keys=self._keys)[1]
+            return self._reserve()[1]
         given = queued.numbers.get(self._counter)
+        guess = queued.guessing.get(self._counter)
         if given:
             number, epoch = given.pop(), queued.epochs[self._counter]
+        elif guess is not None:  # the next number its worker knows of, checked by COMMIT (logs.py)
+            return guess()
         else:
-            epoch, number = self._reserve(keys=self._keys)
-        queued.same(self._counter, "epoch", epoch)
+            epoch, number = self._reserve()
+        if guess is None:  # a guessed number's COMMIT checks its epoch itself
+            queued.same(self._counter, "epoch", epoch)
         return number
 
 

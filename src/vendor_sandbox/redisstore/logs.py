@@ -2,6 +2,7 @@
 
 import json
 import random
+import threading
 
 from ..faults import _matches
 from ..ids import iso_millis
@@ -85,15 +86,15 @@ return 1
 
 
 # KEYS rules versions clock settings bindings-version namespaces draws registry epochs; ARGV
-# namespace now reserve [hash field]... -> {the rules, the vendor's hidden-set versions, the
+# namespace now reserve floor floor-epoch (ids.py) [hash field]... -> {the rules, the vendor's hidden-set versions, the
 # namespace's clock and settings, the version of the credential bindings, 1 if the namespace is
 # registered (its use noted now) else 0, the epoch of the vendor's id draws, the number reserved
 # for the request (0 when `reserve` is 0; ids.py), the records at hash/field (unit.Hot)}: what
 # every vendor request reads first, in one round trip
 _RULES = RESERVE_LUA + """
-local epoch, n = unpack(draw(KEYS[7], KEYS[8], KEYS[9], tonumber(ARGV[3])))
+local epoch, n = unpack(draw(KEYS[7], KEYS[8], KEYS[9], tonumber(ARGV[3]), ARGV[4], ARGV[5]))
 local hot = {}
-for i = 4, #ARGV, 2 do hot[#hot + 1] = redis.call('HGET', ARGV[i], ARGV[i + 1]) end
+for i = 6, #ARGV, 2 do hot[#hot + 1] = redis.call('HGET', ARGV[i], ARGV[i + 1]) end
 local known = 0
 if redis.call('ZSCORE', KEYS[6], ARGV[1]) then
   known = 1
@@ -116,12 +117,21 @@ class RedisFaultRules:
         # vendor -> the hidden-set versions the last first trip read, when it found no rule
         # and the namespace registered: what the next request may guess (unit.py)
         self._last = {}
+        # vendor -> [epoch, the next id number]: what this worker knows of the vendor's draws
+        # (ids.py), taken by the requests that guess, one after another
+        self._numbers = {}
+        self._numbers_lock = threading.Lock()
         self._rules_script = wire_for(client).register_script(_RULES)
         self._r = client
         self._rules, self._counts = prefix + "faults", prefix + "faults:counts"
         self._ids, self._draws = prefix + "faults:ids", prefix + "faults:draws"
         self._seed = seed
         self._fire = wire_for(client).register_script(_FIRE)
+
+    def forget_known(self):
+        """The namespace was reset or replaced: its next requests read the state and the numbers."""
+        self._last.clear()
+        self._numbers.clear()
 
     @guarded
     def add(self, rule):
@@ -159,16 +169,21 @@ class RedisFaultRules:
         # a request that may write gets the next id number with its first trip (ids.py)
         reserve = 1 if queued is not None and method in WRITES else 0
         prefetch = queued.prefetch if queued is not None else ()
-        if queued is not None and queued.guess and not reserve and not prefetch and self._guess(vendor, queued):
+        if queued is not None and queued.guess and self._guess(vendor, queued, reserve, prefetch):
             return None
         rules, versions, clock, settings, bound, known, epoch, number, hot = self._rules_script(
             keys=[self._rules, versions_key, *self._shared_keys, draws_key, registry, EPOCHS],
-            args=[*self._args, lifecycle.wall_time(), reserve, *(part for field in prefetch for part in field)])
+            args=[*self._args, lifecycle.wall_time(), reserve, *(self.floor(vendor) if reserve else (0, "")),
+                  *(part for field in prefetch for part in field)])
         observe(versions_key, dict(zip(versions[::2], versions[1::2], strict=True)))
         if queued is not None:
             queued.epochs[draws_key] = epoch
             queued.numbers[draws_key] = [number] if reserve else []
             queued.prefetched = dict(zip(prefetch, hot, strict=True))
+            if queued.hot is not None and prefetch:
+                queued.hot.fetched(queued.prefetched)
+            if reserve:
+                self.given(vendor, epoch, number)
         moved = self._observed(clock, settings, bound, known)
         if not rules and known and moved is None:
             self._last[vendor] = versions
@@ -189,19 +204,76 @@ class RedisFaultRules:
                 return self._counted(rule, self._r.hgetall(self._counts))
         return None
 
-    def _guess(self, vendor, queued):
-        """Run the request on the state this worker read last, without a trip, when that state had
-        no rule: COMMIT checks it (unit.py). False when there is nothing to guess from."""
+    def _guess(self, vendor, queued, reserve, prefetch):
+        """Run the request on what this worker read last, without a trip, when that state had no
+        rule, the worker knows the route's hot records and (for a request that may write) the next
+        id number: COMMIT checks all of it (unit.py). False when there is nothing to guess from."""
         versions = self._last.get(vendor)
         held = self._held() if self._held is not None and versions is not None else None
         if held is None:
+            return False
+        hot = queued.hot
+        if hot is not None and hot.cold(queued.route):
+            return False
+        if prefetch and (hot is None or not hot.knows(prefetch)):
+            return False
+        draws_key = self._draw_keys[vendor][0]
+        numbers = self._numbers.get(vendor)
+        if reserve and numbers is None:
             return False
         clock, settings, bound = held
         observe(self._versions[vendor], dict(zip(versions[::2], versions[1::2], strict=True)))
         queued.guessed("state", [self._rules, self._versions[vendor], *self._shared_keys], [
             self._args[0], str(bound), len(versions) // 2, *versions, len(clock) // 2, *clock,
             len(settings) // 2, *settings])
+        queued.prefetched, queued.guessed_reads = {}, set(prefetch)  # read when read (Unit.guessed_read)
+        if numbers is not None:
+            queued.epochs[draws_key] = numbers[0]
+            queued.guessing[draws_key] = lambda: self._take(vendor, queued, numbers)
+            queued.counters[draws_key] = lambda epoch, n: self.given(vendor, epoch, n)
+            if reserve:  # as the first trip would have reserved one: used or not, alike
+                queued.numbers[draws_key] = [self._take(vendor, queued, numbers)]
         return True
+
+    def floor(self, vendor):
+        """(number, epoch) for a reserve (ids.py): the next number this worker knows of, taken, so
+        that Redis never gives one of this worker's requests a number another of them guessed
+        (the request that guessed it would run twice, and its second run take another's); (0, '')
+        when it knows none."""
+        with self._numbers_lock:
+            known = self._numbers.get(vendor)
+            if known is None:
+                return 0, ""
+            epoch, number = known
+            known[1] = number + 1
+        return number, epoch
+
+    def given(self, vendor, epoch, number):
+        """A reserve gave a request `number`: the next one is beyond it."""
+        with self._numbers_lock:
+            known = self._numbers.get(vendor)
+            if known is None or known[0] != epoch or known[1] <= number:
+                self._numbers[vendor] = [epoch, number + 1]
+
+    def _take(self, vendor, queued, known):
+        """The next id number this worker knows of (`known`, as the request found it: another
+        request may have dropped it meanwhile), for a request that guesses; its COMMIT checks the
+        number is beyond the counter still, in the same epoch."""
+        with self._numbers_lock:
+            epoch, number = known
+            known[1] = number + 1
+        queued.guessed("number", list(self._draw_keys[vendor]), [number, epoch])
+        queued.numbered = True
+        queued.give_back.append(lambda: self._give_back(known, number))
+        return number
+
+    def _give_back(self, known, number):
+        """A COMMIT refused a guess (not a claim): its number was not used, and the request's next
+        run takes it again, unless another request of this worker took a later one meanwhile (so
+        that a sequential run's ids are those of a run that never guessed)."""
+        with self._numbers_lock:
+            if known[1] == number + 1:
+                known[1] = number
 
     @staticmethod
     def _counted(rule, counts):

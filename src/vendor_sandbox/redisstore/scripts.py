@@ -8,6 +8,8 @@ base keys of that bucket are hidden), and one zset per index bucket, prefix .. b
 Every key written is registered in the vendor's registry set, so a reset drops exactly those.
 """
 
+from .ids import RESERVE_LUA
+
 ALL = "\x00*"  # the member of `hidden`/`released` that stands for the whole base (after a load)
 
 _HIDE = """
@@ -253,16 +255,31 @@ local function state_holds(k, a)
 end
 """
 
+# KEYS draws registry; ARGV number epoch: a number the request guessed is beyond the counter or
+# one it skipped, in the same epoch (checked); the counter is moved there, the numbers between
+# skipped (the worker's requests in flight took them), or the skipped one taken (written)
+_NUMBER = RESERVE_LUA + """
+local n, m = tonumber(redis.call('HGET', KEYS[1], 'n') or '0'), tonumber(ARGV[1])
+if n < m then
+  skipped(KEYS[1], KEYS[2], n + 1, m - 1)
+  redis.call('HSET', KEYS[1], 'n', m)
+else
+  redis.call('ZREM', KEYS[1] .. ':gaps', m)
+end
+return 1
+"""
+
 # ARGV: a sequence of ops, each name, number of keys, number of args, keys..., args... -> {1, the
 # last op's reply}, or, writing nothing, {0, 'guessed'} when the 'state' the request guessed was
-# not the namespace's, {0, 'assumed'} when what the request assumed was false (a 'claim' taken,
+# wrong, {0, 'raced', what they are now} when another request changed a record it 'held' or took a
+# 'number' it guessed, {0, 'assumed'} when what the request assumed was false (a 'claim' taken,
 # an 'absent' key there) or {0, 'lost'} when a claim's lease was lost or a checked field ('same':
 # the epoch of the id draws) changed meanwhile (see unit.py).
 # The keys travel in ARGV: every key of one request shares its namespace's hash tag, and the
 # store is a standalone Redis (or one primary), never a cluster.
 COMMIT = _NOW_MS + _STATE + "local ops = {}\n" + "".join(_op(n, src) for n, src in (
     ("put", PUT), ("delete", DELETE), ("release", RELEASE), ("confirm", _CONFIRM), ("same", "return 1"), ("send", SEND),
-    ("claim", CLAIM), ("absent", "return 1"), ("state", "return 1"),
+    ("claim", CLAIM), ("absent", "return 1"), ("state", "return 1"), ("held", "return 1"), ("number", _NUMBER),
     ("record", RECORD))) + """
 local function each(f)
   local i = 1
@@ -275,9 +292,20 @@ local function each(f)
     i = i + 3 + nk + na
   end
 end
-local lost, assumed, guessed = false, false, false
+local lost, assumed, guessed, raced = false, false, false, false
+local now = {}  -- what a request that raced learns: 'held', hash, field, value; 'number', draws, n, epoch
 each(function(name, k, a)
   if name == 'state' then guessed = guessed or not state_holds(k, a)
+  elseif name == 'held' then
+    local v = redis.call('HGET', k[1], a[1])
+    if (a[2] == '1' and v ~= a[3]) or (a[2] == '0' and v) then raced = true end
+    for _, x in ipairs({'held', k[1], a[1], v}) do now[#now + 1] = x end
+  elseif name == 'number' then
+    local e, n = redis.call('HGET', k[1], 'epoch'), tonumber(redis.call('HGET', k[1], 'n') or '0')
+    if e ~= a[2] or (n >= tonumber(a[1]) and not redis.call('ZSCORE', k[1] .. ':gaps', a[1])) then
+      raced = true
+    end
+    for _, x in ipairs({'number', k[1], n, e}) do now[#now + 1] = x end
   elseif (name == 'confirm' or name == 'same') and redis.call('HGET', k[1], a[1]) ~= a[2] then lost = true
   elseif name == 'absent' and redis.call('HEXISTS', k[1], a[1]) == 1 then assumed = true
   elseif name == 'claim' then
@@ -286,6 +314,7 @@ each(function(name, k, a)
   end
 end)
 if guessed then return {0, 'guessed'} end
+if raced then return {0, 'raced', now} end
 if assumed then return {0, 'assumed'} end
 if lost then return {0, 'lost'} end
 local last = false

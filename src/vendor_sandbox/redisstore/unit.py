@@ -32,13 +32,16 @@ request is one step.
 """
 
 import threading
+import time
 
 from .connection import StoreUnavailable
 
 CLAIM_LEASE_MS = 60_000  # far beyond any request (each Redis command times out in 2 s)
-# why a request is answered again (take_replay): a guessed state was wrong / a claim or new id was
-ASSUMED, GUESSED = "assumed", "guessed"
+# why a request is answered again (take_replay): a claim or new id it assumed was taken / the state
+# it guessed was wrong / another request changed a record it guessed or took its guessed number
+ASSUMED, GUESSED, RACED = "assumed", "guessed", "raced"
 _local = threading.local()
+_NOTHING = MISSING = object()
 
 
 class Assumed(StoreUnavailable):
@@ -59,20 +62,27 @@ def current():
     return getattr(_local, "unit", None)
 
 
-def begin(commit, hot=None, route=None, assume=False, guess=False):
+def begin(commit, hot=None, route=None, assume=False, guess=False, again=False, ordered=None):
     """`commit`: the COMMIT script, registered once (a Wire's WireScript); `hot`: the store's
     Hot, `route` the request's (method, URL rule); `assume`: the request may be answered again
-    (replay.py), so it may assume what COMMIT checks; `guess`: it may also guess its state."""
-    _local.unit = Unit(commit, hot, route, assume, guess)
+    (replay.py), so it may assume what COMMIT checks; `guess`: it may also guess its state;
+    `again`: its last run raced; `ordered`: the COMMIT script sent through wire.Ordered, for a
+    COMMIT that builds on (or writes) what others of this worker guess from."""
+    _local.unit = Unit(commit, hot, route, assume, guess, again, ordered)
     _local.unchecked = False
 
 
 def take_replay():
     """Once after a request that is answered again (replay.py): GUESSED when its guessed state
-    was wrong (or never checked), ASSUMED when a claim or a new id was taken; else False."""
+    was wrong (or never checked), RACED when another request changed what it guessed (its
+    worker knows better now), ASSUMED when a claim or a new id was taken; else False."""
     again = getattr(_local, "replay", False)
     _local.replay = False
     return again
+
+
+def clear_replay():
+    _local.replay = False
 
 
 def replay_pending():
@@ -110,25 +120,77 @@ class Hot:
     "latest created at" record): the next request's first round trip fetches them (logs.py), so
     reading them costs no trip of its own. A record is hot while consecutive requests of its route
     read it; fetched at the request's start, it is what a read at that instant would answer, and
-    the request's own writes still come first. Keys drawn anew each time (a new id) never are."""
+    the request's own writes still come first. Keys drawn anew each time (a new id) never are.
+
+    `values` holds what this worker knows of each hot record, as an entry (its JSON or None,
+    the generation it belongs to): fetched by a first trip, or written by one of its requests when
+    that request's COMMIT is sent (in the order sent: wire.Ordered), so that the next request builds
+    on it, as Redis will have run that COMMIT before the next one. A request that guesses reads the
+    entry when it reads the record; COMMIT checks the value is Redis's ('held'); the entry it
+    writes replaces the one it read only if that one is still there. When a COMMIT refuses a
+    guess (raced: another worker changed the record, or a request built on a COMMIT refused
+    before), every one sent after it built on it is refused too: so what Redis holds (COMMIT's
+    answer) is learned as a new generation, once, by the first refused request that had read the
+    current one; the requests that started before it, on the old generation, write nothing into
+    `values`, and the next ones build on what Redis holds. A route that races again after it
+    learned does not guess for COLD_SECONDS: workers writing the same records by turns (each
+    one's copy always behind) read them instead of running each request twice."""
 
     LIMIT = 8  # records per route
+    VALUES = 4096  # records whose values a worker keeps (all are dropped past it)
+    COLD_SECONDS = 0.1
 
     def __init__(self):
         self._last = {}
         self.keys = {}
+        self.values = {}  # (records hash, key) -> (its JSON or None, generation)
+        self.generation = 0
+        self._cold = {}  # route -> until when (time.monotonic()) it reads instead of guessing
 
     def learn(self, route, read):
         again = read & self._last.get(route, frozenset())
         self._last[route] = read
         self.keys[route] = sorted(again)[:self.LIMIT]
 
+    def fetched(self, values):
+        """What a first trip read of hot records: kept where nothing newer is."""
+        if len(self.values) > self.VALUES:
+            self.values.clear()
+        for field, value in values.items():
+            self.values.setdefault(field, (value, self.generation))
+
+    def knows(self, fields):
+        values = self.values
+        return all(field in values for field in fields)
+
+    def learned(self, field, read, value):
+        """A COMMIT refused a request that had read entry `read` of `field`; Redis holds `value`.
+        Unless a refusal was learned since that entry's generation, every entry sent after it
+        descends from a value Redis does not hold: a new generation starts from Redis's."""
+        if read[1] == self.generation:
+            self.generation += 1
+            self.values[field] = (value, self.generation)
+
+    def forget(self, prefix):
+        """Drop what is known of the records under `prefix` (a namespace reset or replaced)."""
+        for field in [f for f in self.values if f[0].startswith(prefix)]:
+            self.values.pop(field, None)
+
+    def cold(self, route):
+        until = self._cold.get(route)
+        return until is not None and time.monotonic() < until
+
+    def cool(self, route):
+        """The route raced again when told better: it reads instead of guessing for COLD_SECONDS."""
+        self._cold[route] = time.monotonic() + self.COLD_SECONDS
+
 
 class Unit:
-    def __init__(self, commit, hot=None, route=None, assume=False, guess=False):
-        self._commit = commit
+    def __init__(self, commit, hot=None, route=None, assume=False, guess=False, again=False, ordered=None):
+        self._commit, self._ordered = commit, ordered or commit
         self.assume = assume
         self.guess = assume and guess
+        self.again = again  # a run after one that raced
         self.fresh = set()  # values this request drew (ids.py): keys made of them are new
         self.claimed = {}  # (claims hash, field) -> owner, claims assumed won
         self.hot, self.route = hot, route
@@ -140,6 +202,13 @@ class Unit:
         self.releases = False
         self.epochs = {}  # draws hash -> the epoch this request observed (ids.py)
         self.numbers = {}  # draws hash -> the numbers its first trip reserved for it
+        self.guessing = {}  # draws hash -> the next guessed number, when the request guesses them
+        self.numbered = False  # it took a guessed number (its COMMIT goes in order: wire.Ordered)
+        self.give_back = []  # what gives its guessed numbers back when a guess is refused
+        self.counters = {}  # draws hash -> what to tell when COMMIT answers its number (epoch, n)
+        self.guessed_reads = set()  # the hot records it may guess (Hot.values)
+        self._entries = {}  # field -> the Hot.values entry it read of a record it guessed
+        self._sent = {}  # field -> the entry its COMMIT put in Hot.values
         self._same = set()
 
     def queue(self, name, keys, args):
@@ -160,6 +229,23 @@ class Unit:
         self.ops[:0] = [name, len(keys), len(args), *keys, *args]
         _local.unchecked = True
 
+    def guessed_read(self, field):
+        """A hot record the request guesses (field: (records hash, key)), as this worker knows it
+        at the moment of the read (the later, the likelier to be what COMMIT finds): its JSON or
+        None, which COMMIT checks ('held'), or MISSING when the worker knows it no more (the
+        record is then read from Redis, unguessed)."""
+        entry = self._entries.get(field)
+        if entry is None:
+            entry = self.hot.values.get(field) if self.hot is not None else None
+            if entry is None:
+                self.guessed_reads.discard(field)
+                return MISSING
+            self._entries[field] = entry
+            value = entry[0]
+            records, key = field
+            self.guessed("held", [records], [key, "0" if value is None else "1", value or ""])
+        return entry[0]
+
     def flush(self, last=None):
         """Send what is queued (with `last`, a (name, keys, args) op, after it) in one COMMIT;
         the reply of `last`."""
@@ -169,16 +255,76 @@ class Unit:
             ops = ops + [name, len(keys), len(args), *keys, *args]
         if not ops:
             return None
-        self.ops, self.pending, self.releases, self._same = [], {}, False, set()
-        won, reply = self._commit(args=ops)
+        written = self.pending
+        self.ops, self.pending, self.releases, self._same, self._sent = [], {}, False, set(), {}
+        hot = self.hot
+
+        def sending():
+            # what the next requests of this worker build on (Hot.values), in the order sent: a
+            # record this request guessed is replaced only if the entry it read is still there
+            values, read, sent = hot.values, self._entries, self._sent
+            for field, value in written.items():
+                if field in values and (field not in read or values[field] is read[field]):
+                    generation = read[field][1] if field in read else hot.generation
+                    values[field] = sent[field] = (value, generation)
+
+        shared = hot is not None and any(field in hot.values for field in written)
+        commit = self._ordered if shared or self._entries or self.numbered else self._commit
+        try:
+            won, reply, *fresh = commit(args=ops, before=sending if shared else None)
+        except BaseException:
+            self._drop()  # written or not: unknown
+            _local.unchecked = False  # the answer is the store's error, not one built on the guess
+            raise
         if not won:
-            if reply in (b"assumed", b"guessed"):  # nothing written: answered again (replay.py)
+            if reply in (b"guessed", b"raced"):  # numbers given back first, then what is learned
+                for give_back in reversed(self.give_back):
+                    give_back()
+            if reply == b"raced":
+                self._learn(fresh[0])
+                if self.again and hot is not None:  # raced twice running: another worker's writes
+                    hot.cool(self.route)
+            self._drop()
+            if reply in (b"assumed", b"guessed", b"raced"):  # nothing written: answered again (replay.py)
                 _local.replay = reply.decode()
                 _local.unchecked = False
                 raise Assumed()
             raise LostClaim()
         _local.unchecked = False  # a guessed state goes with the first COMMIT: it held
+        if self.assume:
+            # Written now: what a later COMMIT of this request refused could not be taken back
+            # with it (Welkin's create reads a claim's owner after making one, which sends it).
+            # So from here on it assumes and guesses nothing: claims are leases, new ids are
+            # checked, numbers are reserved and hot records read, each at once.
+            self.assume = self.guess = False
+            self.guessing, self.guessed_reads = {}, set()
+            for field in self._entries:
+                self.prefetched.pop(field, None)
         return reply
+
+    def _drop(self):
+        """Entries this request's COMMIT would have written, which it did not: not known any more
+        (unless another request has set them since)."""
+        if self.hot is not None:
+            values = self.hot.values
+            for field, entry in self._sent.items():
+                if values.get(field) is entry:
+                    values.pop(field, None)
+        self._sent = {}
+
+    def _learn(self, fresh):
+        """What a COMMIT refused as raced answered: the records and the id counters as they are
+        now (Hot.learned), so that the request's next run guesses right."""
+        for i in range(0, len(fresh), 4):
+            kind, key, field, value = fresh[i:i + 4]
+            if kind == b"held":
+                held = (key.decode(), field.decode())
+                if held in self._entries and self.hot is not None:
+                    self.hot.learned(held, self._entries[held], value)
+            else:
+                tell = self.counters.get(key.decode())
+                if tell is not None:
+                    tell(value, int(field))
 
     def assume_absent(self, records, key):
         """COMMIT checks `key` (made of a value this request drew) is not taken, or writes nothing."""
