@@ -35,6 +35,12 @@ def main(url):
     client = create_app({"STORE_URL": url}).test_client()
     key = {"Authorization": "Bearer your-api-key"}
     client.get("/hipp/api/v1/users", headers=key)  # the namespace's first use
+    # steady state: the worker has read the state and learned the next id number and the hot
+    # record creates read (the first creates change a seeded record, so their guesses are wrong)
+    per_request(client, "POST", "/hipp/api/v1/users", lambda i: {
+        "firstName": "Jane", "lastName": "Smith", "email": f"warm-{i}@example.com", "role": "CLINICIAN"},
+        n=10, headers=key)
+    per_request(client, "GET", "/hipp/api/v1/users/usr_1234567890_abc123def", None, n=3, headers=key)
     create = per_request(client, "POST", "/hipp/api/v1/users", lambda i: {
         "firstName": "Jane", "lastName": "Smith", "email": f"trip-{i}@example.com", "role": "CLINICIAN"},
         headers=key)

@@ -35,7 +35,7 @@ from .lifecycle import NAMESPACES
 from .lifecycle import SCRIPT as NAMESPACES_SCRIPT
 from .logs import RedisFaultRules, RedisOutbox
 from .namespaced import RedisClock, RedisOverlay
-from .replay import RACED_RUN, REPLAYABLE, STATE_READ, replaying
+from .replay import REPLAYABLE, STATE_READ, replaying
 from .scripts import COMMIT
 from .wire import wire_for
 
@@ -318,8 +318,7 @@ class RedisStore(Store):
         rule, environ = request.url_rule, request.environ
         unit.begin(self._commit, self._hot, (request.method, rule.rule if rule is not None else None),
                    assume=bool(environ.get(REPLAYABLE)) and not environ.get(SECOND_RUN),
-                   guess=not environ.get(STATE_READ), again=bool(environ.get(RACED_RUN)),
-                   ordered=self._ordered_commit)
+                   guess=not environ.get(STATE_READ), ordered=self._ordered_commit)
 
     def end_request(self):
         unit.finish()

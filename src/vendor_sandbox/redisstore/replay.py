@@ -11,9 +11,8 @@ collision (it draws again). The client sees one request and one answer, the jour
 A request is answered again at most once for what it assumed, and without its fault rules then
 (they were read, and did not fire; a forced delay is not slept twice). A request that guessed its
 state (unit.py) and guessed wrong read no fault rules: it runs again as any request, its state
-and rules read first (its claims may still be assumed, and answered once more when taken). One
-that raced (another request changed a record it guessed, or took its number) runs again guessing,
-from what COMMIT told its worker, at most RACES times before a run that reads.
+and rules read first (its claims may still be assumed, and answered once more when taken); so
+does one that raced (another request changed a record it guessed, or took its number).
 """
 
 import io
@@ -23,8 +22,6 @@ from . import unit
 
 REPLAYABLE = "vendor_sandbox.replayable"  # in the environ of a first run: it may assume
 STATE_READ = "vendor_sandbox.state_read"  # its guessed state was wrong: this run reads it
-RACED_RUN = "vendor_sandbox.raced"  # its last run raced: this one guesses again, told better
-RACES = 2  # runs after a race that guess again, before one that reads
 
 
 def replaying(wsgi_app, is_vendor_path, max_body):
@@ -53,11 +50,6 @@ def replaying(wsgi_app, is_vendor_path, max_body):
         unit.clear_replay()  # nothing left by a request that died on this thread
         first = _run(wsgi_app, _fresh({**pristine, REPLAYABLE: True}, body))
         again = unit.take_replay()
-        for _ in range(RACES):
-            if again != unit.RACED:
-                break
-            first = _run(wsgi_app, _fresh({**pristine, REPLAYABLE: True, RACED_RUN: True}, body))
-            again = unit.take_replay()
         if again in (unit.GUESSED, unit.RACED):
             first = _run(wsgi_app, _fresh({**pristine, REPLAYABLE: True, STATE_READ: True}, body))
             again = unit.take_replay()

@@ -62,13 +62,13 @@ def current():
     return getattr(_local, "unit", None)
 
 
-def begin(commit, hot=None, route=None, assume=False, guess=False, again=False, ordered=None):
+def begin(commit, hot=None, route=None, assume=False, guess=False, ordered=None):
     """`commit`: the COMMIT script, registered once (a Wire's WireScript); `hot`: the store's
     Hot, `route` the request's (method, URL rule); `assume`: the request may be answered again
     (replay.py), so it may assume what COMMIT checks; `guess`: it may also guess its state;
-    `again`: its last run raced; `ordered`: the COMMIT script sent through wire.Ordered, for a
+    `ordered`: the COMMIT script sent through wire.Ordered, for a
     COMMIT that builds on (or writes) what others of this worker guess from."""
-    _local.unit = Unit(commit, hot, route, assume, guess, again, ordered)
+    _local.unit = Unit(commit, hot, route, assume, guess, ordered)
     _local.unchecked = False
 
 
@@ -132,9 +132,10 @@ class Hot:
     before), every one sent after it built on it is refused too: so what Redis holds (COMMIT's
     answer) is learned as a new generation, once, by the first refused request that had read the
     current one; the requests that started before it, on the old generation, write nothing into
-    `values`, and the next ones build on what Redis holds. A route that races again after it
-    learned does not guess for COLD_SECONDS: workers writing the same records by turns (each
-    one's copy always behind) read them instead of running each request twice."""
+    `values`, and the next ones build on what Redis holds. A route that raced does not guess for
+    COLD_SECONDS (its request's next run reads): within one worker races are rare (its COMMITs go
+    in order), so a race is most likely another worker writing the same records, and workers
+    writing them by turns (each one's copy always behind) would run each request twice."""
 
     LIMIT = 8  # records per route
     VALUES = 4096  # records whose values a worker keeps (all are dropped past it)
@@ -181,16 +182,15 @@ class Hot:
         return until is not None and time.monotonic() < until
 
     def cool(self, route):
-        """The route raced again when told better: it reads instead of guessing for COLD_SECONDS."""
+        """The route raced: it reads instead of guessing for COLD_SECONDS."""
         self._cold[route] = time.monotonic() + self.COLD_SECONDS
 
 
 class Unit:
-    def __init__(self, commit, hot=None, route=None, assume=False, guess=False, again=False, ordered=None):
+    def __init__(self, commit, hot=None, route=None, assume=False, guess=False, ordered=None):
         self._commit, self._ordered = commit, ordered or commit
         self.assume = assume
         self.guess = assume and guess
-        self.again = again  # a run after one that raced
         self.fresh = set()  # values this request drew (ids.py): keys made of them are new
         self.claimed = {}  # (claims hash, field) -> owner, claims assumed won
         self.hot, self.route = hot, route
@@ -282,7 +282,7 @@ class Unit:
                     give_back()
             if reply == b"raced":
                 self._learn(fresh[0])
-                if self.again and hot is not None:  # raced twice running: another worker's writes
+                if hot is not None:  # likely another worker's writes: read a while, not guess
                     hot.cool(self.route)
             self._drop()
             if reply in (b"assumed", b"guessed", b"raced"):  # nothing written: answered again (replay.py)

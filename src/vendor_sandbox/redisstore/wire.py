@@ -14,7 +14,6 @@ timeout is not retried, since the command may have run.
 """
 
 import collections
-import itertools
 import os
 import threading
 import time
@@ -95,39 +94,55 @@ class Wire:
 
 
 class _Slot:
-    __slots__ = ("done", "reply", "error")
+    """One command sent through Ordered: its reply, or its error, once `done`; `wake` is released
+    to wake its sender (its reply came, or it is asked to read)."""
+
+    __slots__ = ("done", "reply", "error", "wake")
 
     def __init__(self):
         self.done, self.reply, self.error = False, None, None
+        self.wake = threading.Lock()
+        self.wake.acquire()
+
+    def signal(self):
+        try:
+            self.wake.release()
+        except RuntimeError:  # woken already, not asleep yet: it will look once more
+            pass
+
+    def sleep(self):
+        self.wake.acquire()
 
 
 class Ordered:
     """One connection that every thread of this process sends its COMMITs on, in the order they
-    took their tickets, so that Redis runs them in that order. A request that guesses builds on
-    what the requests before it sent (unit.Hot): a COMMIT takes its ticket and sets what the next
-    ones build on in one step, then waits for its turn to send; sent on connections of their own
-    (or in whichever order threads got a lock), a later COMMIT could run first, find its guess not
-    yet true and run twice, and so would every one built on it. Replies come back in the order
-    sent; whichever waiting thread holds the read lock reads them and hands each to its sender.
+    were queued, so that Redis runs them in that order. A request that guesses builds on what the
+    requests before it sent (unit.Hot): a COMMIT sets what the next ones build on and takes its
+    place in the queue in one step; sent on connections of their own (or in whichever order threads
+    got a lock), a later COMMIT could run first, find its guess not yet true and run twice, and so
+    would every one built on it (half of the concurrent creates did).
+
+    No thread waits to send: whichever finds the sending lock free sends everything queued, in
+    one write. Replies come back in the order sent; one waiting sender at a time reads them,
+    hands each to its own sender (waking it once), takes what is already there without waiting,
+    and when its own is in, asks the oldest still waiting to read on.
 
     Not over TLS: one SSL connection must not be read and written by two threads at once, so
     there each thread keeps its own connection (Wire), and guesses race more under load."""
 
-    TURN_WAIT = 0.5  # seconds a COMMIT waits for the ones before it to be sent (one lost: it goes)
-
     def __init__(self, client, make):
         self.client, self._make, self.pid = client, make, os.getpid()
         self._conn = None
-        self._tickets = itertools.count()
-        self._next = 0  # the ticket whose turn it is to send
-        self._turn = threading.Condition(threading.Lock())  # guards _conn, _waiting and _next
+        self._queued = collections.deque()  # (packed, slot) not sent yet, oldest first
+        self._waiting = collections.deque()  # the slots sent, oldest first (their replies' order)
+        self._send_lock = threading.Lock()  # one sender at a time
         self._read_lock = threading.Lock()  # one reader at a time
-        self._waiting = collections.deque()  # the slots of the commands sent, oldest first
+        self._state = threading.Lock()  # guards _conn and _waiting (held briefly, no I/O)
 
     def call(self, *args, before=None):
         """As Wire.call (a lost connection is tried again, a timeout is not); `before()` is called
-        as the ticket is taken, so that whatever it does (unit.Unit.flush: what the next requests
-        build on) is in the order of the sends."""
+        as the command takes its place, so that whatever it does (unit.Unit.flush: what the next
+        requests build on) is in the order of the sends."""
         backoff, attempt = RETRY._backoff, 0
         while True:
             try:
@@ -139,65 +154,87 @@ class Ordered:
                 time.sleep(backoff.compute(attempt))
 
     def _call(self, args, before):
-        ticket = next(self._tickets)
+        packed = hiredis.pack_command(args)
+        slot = _Slot()
         if before is not None:
             before()
-        packed = [hiredis.pack_command(args)]
-        slot = _Slot()
-        with self._turn:
-            try:
-                if self._next < ticket:
-                    deadline = time.monotonic() + self.TURN_WAIT
-                    while self._next < ticket and self._turn.wait(max(0.0, deadline - time.monotonic())):
-                        pass
-                conn = self._send(packed, slot)
-            finally:
-                self._next = max(self._next, ticket + 1)
-                self._turn.notify_all()
+        self._queued.append((packed, slot))  # its place: with `before`, under the GIL
+        self._pump()
         while not slot.done:
-            with self._read_lock:
-                if slot.done:
-                    break
+            if self._read_lock.acquire(blocking=False):
                 try:
-                    reply, error = conn.read_response(), None
-                except redis.ResponseError as refused:  # that command's error reply: the rest go on
-                    reply, error = None, refused
-                except (redis.ConnectionError, redis.TimeoutError) as lost:
-                    # every command sent on it fails (call tries a lost connection again)
-                    with self._turn:
-                        self._lost(conn, lost)
-                    continue
-                with self._turn:
-                    if conn is self._conn and self._waiting:
-                        head = self._waiting.popleft()
-                        head.reply, head.error, head.done = reply, error, True
+                    self._read(slot)
+                finally:
+                    self._read_lock.release()
+                self._pass_on()
+            else:
+                slot.sleep()  # its reply handed over, or asked to read
         if slot.error is not None:
             raise slot.error
         return slot.reply
 
-    def _send(self, packed, slot):
-        """(The turn's lock held.) Send on the connection (made when there is none)."""
-        if self._conn is None:
-            self._conn = self._make()
+    def _pump(self):
+        """Send what is queued: this thread's command, unless a sender before it took it along
+        (the wait for the lock is one write long)."""
+        with self._send_lock:  # once held, this thread's command is sent, or queued to send now
+            batch = []
+            while self._queued:
+                batch.append(self._queued.popleft())
+            if not batch:
+                return
+            with self._state:
+                if self._conn is None:
+                    self._conn = self._make()
+                conn = self._conn
+                self._waiting.extend(slot for _, slot in batch)
+            try:
+                conn.send_packed_command([b"".join(packed for packed, _ in batch)], check_health=False)
+            except (redis.ConnectionError, redis.TimeoutError) as error:
+                self._lost(conn, error)
+
+    def _read(self, slot):
+        """(The read lock held.) Read replies, each to its sender, until `slot`'s is in; then the
+        ones already there."""
         conn = self._conn
-        try:
-            conn.send_packed_command(packed, check_health=False)
-        except (redis.ConnectionError, redis.TimeoutError):
-            self._lost(conn, None)
-            raise
-        self._waiting.append(slot)
-        return conn
+        while not slot.done or (self._waiting and conn is not None and conn.can_read(0)):
+            if conn is None or not self._waiting:
+                if not slot.done:  # nothing of ours on this connection: lost meanwhile
+                    slot.error, slot.done = redis.ConnectionError("Connection lost"), True
+                return
+            try:
+                reply, error = conn.read_response(), None
+            except redis.ResponseError as refused:  # that command's error reply: the rest go on
+                reply, error = None, refused
+            except (redis.ConnectionError, redis.TimeoutError, OSError) as lost:
+                self._lost(conn, lost if isinstance(lost, redis.RedisError) else redis.ConnectionError(str(lost)))
+                return
+            with self._state:
+                if conn is not self._conn or not self._waiting:
+                    return
+                head = self._waiting.popleft()
+            head.reply, head.error, head.done = reply, error, True
+            if head is not slot:
+                head.signal()
+
+    def _pass_on(self):
+        """The oldest sender still waiting reads next (none reads now that this one is done)."""
+        with self._state:
+            head = self._waiting[0] if self._waiting else None
+        if head is not None:
+            head.signal()
 
     def _lost(self, conn, error):
-        """(The turn's lock held.) The connection is lost: every command sent on it fails with
-        `error`; the next call makes a new one."""
-        if conn is not self._conn:
-            return
-        self._conn = None
-        waiting, self._waiting = self._waiting, collections.deque()
+        """The connection is lost: every command sent on it fails with `error` (call tries a lost
+        connection again); the next send makes a new one."""
+        with self._state:
+            if conn is not self._conn:
+                return
+            self._conn = None
+            waiting, self._waiting = self._waiting, collections.deque()
         conn.disconnect()
         for slot in waiting:
-            slot.error, slot.done = error or redis.ConnectionError("Connection lost"), True
+            slot.error, slot.done = error, True
+            slot.signal()
 
 
 class WireScript:
