@@ -238,7 +238,7 @@ def test_a_record_guessed_and_changed_meanwhile_writes_nothing(redis_server, mon
     shared.put("latest", {"value": 2})  # what Redis holds: another worker's write
     hot, route = unit.Hot(), ("POST", "/users")
     field = ("t:{ns}:c:v:meta:rec", "latest")
-    hot.values[field] = ('{"value":1}', hot.generation)  # this worker's copy, behind
+    hot.values[field] = ('{"value":1}', 0)  # this worker's copy, behind
     commit = wire_for(client).register_script(COMMIT)
 
     def guessing():

@@ -100,8 +100,9 @@ class RedisCollection(IndexedSearch):
 
     # -- reads
 
-    @guarded
     def get(self, key):
+        # not @guarded as a whole: most reads touch no socket (a seeded record, a hot record, the
+        # request's own write); those that do go through _io
         queued = unit.current()
         if queued is not None and queued.pending:
             pending = queued.pending.get((self._rec, key), _NOTHING)
@@ -114,10 +115,10 @@ class RedisCollection(IndexedSearch):
             if hidden is not None:
                 if key not in hidden and ALL not in hidden:
                     return base[key]
-            elif not any(self._wire.call("SMISMEMBER", self._hidden, key, ALL)):
+            elif not any(self._io("SMISMEMBER", self._hidden, key, ALL)):
                 return base[key]
         if queued is None:
-            return _decode(self._wire.call("HGET", self._rec, key))
+            return _decode(self._io("HGET", self._rec, key))
         if key not in base and queued.is_fresh(key):  # a new id's check: assumed free (unit.py)
             queued.assume_absent(self._rec, key)
             return None
@@ -129,7 +130,11 @@ class RedisCollection(IndexedSearch):
                 return _decode(value)
         elif field in queued.prefetched:  # read by the request's first trip (unit.Hot)
             return _decode(queued.prefetched[field])
-        return _decode(self._wire.call("HGET", self._rec, key))
+        return _decode(self._io("HGET", self._rec, key))
+
+    @guarded
+    def _io(self, *args):
+        return self._wire.call(*args)
 
     def _cached_hidden(self):
         """The hidden base keys, when this request observed their version: from this worker's
@@ -142,6 +147,7 @@ class RedisCollection(IndexedSearch):
             return cached
         return self.hidden_set()
 
+    @guarded
     def hidden_set(self):
         members, version = self._s.hidden(keys=[self._hidden, self._versions], args=[self._name])
         members = frozenset(m.decode() for m in members)

@@ -121,6 +121,7 @@ class RedisFaultRules:
         # (ids.py), taken by the requests that guess, one after another
         self._numbers = {}
         self._numbers_lock = threading.Lock()
+        self._state_ops = {}  # vendor -> what _state_op built last
         self._rules_script = wire_for(client).register_script(_RULES)
         self._r = client
         self._rules, self._counts = prefix + "faults", prefix + "faults:counts"
@@ -221,11 +222,9 @@ class RedisFaultRules:
         numbers = self._numbers.get(vendor)
         if reserve and numbers is None:
             return False
-        clock, settings, bound = held
-        observe(self._versions[vendor], dict(zip(versions[::2], versions[1::2], strict=True)))
-        queued.guessed("state", [self._rules, self._versions[vendor], *self._shared_keys], [
-            self._args[0], str(bound), len(versions) // 2, *versions, len(clock) // 2, *clock,
-            len(settings) // 2, *settings])
+        observed, op = self._state_op(vendor, versions, held)
+        observe(self._versions[vendor], observed)
+        queued.guessed_op(op)
         queued.prefetched, queued.guessed_reads = {}, set(prefetch)  # read when read (Unit.guessed_read)
         if numbers is not None:
             queued.epochs[draws_key] = numbers[0]
@@ -234,6 +233,23 @@ class RedisFaultRules:
             if reserve:  # as the first trip would have reserved one: used or not, alike
                 queued.numbers[draws_key] = [self._take(vendor, queued, numbers)]
         return True
+
+    def _state_op(self, vendor, versions, held):
+        """(the versions as observe takes them, COMMIT's 'state' op) for what this worker holds:
+        built again only when one of them is another object (each is replaced whole)."""
+        key = (id(versions), *(id(part) for part in held[:2]), held[2])
+        cached = self._state_ops.get(vendor)
+        if cached is not None and cached[0] == key:
+            return cached[1], cached[2]
+        clock, settings, bound = held
+        keys = [self._rules, self._versions[vendor], *self._shared_keys]
+        args = [self._args[0], str(bound), len(versions) // 2, *versions, len(clock) // 2, *clock,
+                len(settings) // 2, *settings]
+        observed = dict(zip(versions[::2], versions[1::2], strict=True))
+        op = ["state", len(keys), len(args), *keys, *args]
+        # the objects themselves are kept with it, so that their ids are not reused meanwhile
+        self._state_ops[vendor] = (key, observed, op, (versions, *held))
+        return observed, op
 
     def floor(self, vendor):
         """(number, epoch) for a reserve (ids.py): the next number this worker knows of, taken, so
@@ -251,6 +267,9 @@ class RedisFaultRules:
     def given(self, vendor, epoch, number):
         """A reserve gave a request `number`: the next one is beyond it."""
         with self._numbers_lock:
+            if not epoch:  # the counter is not there (a reset): the next reserve tells
+                self._numbers.pop(vendor, None)
+                return
             known = self._numbers.get(vendor)
             if known is None or known[0] != epoch or known[1] <= number:
                 self._numbers[vendor] = [epoch, number + 1]

@@ -46,26 +46,23 @@ def replaying(wsgi_app, is_vendor_path, max_body):
                 return wsgi_app(_fresh(environ, body), start_response)
         else:
             body = b""
-        pristine = dict(environ)
+        # each run gets a copy of `environ` (the app may change its copy): `environ` stays as it came
         unit.clear_replay()  # nothing left by a request that died on this thread
-        first = _run(wsgi_app, _fresh({**pristine, REPLAYABLE: True}, body))
+        first = _run(wsgi_app, _fresh(environ, body, {REPLAYABLE: True}))
         again = unit.take_replay()
         if again in (unit.GUESSED, unit.RACED):
-            first = _run(wsgi_app, _fresh({**pristine, REPLAYABLE: True, STATE_READ: True}, body))
+            first = _run(wsgi_app, _fresh(environ, body, {REPLAYABLE: True, STATE_READ: True}))
             again = unit.take_replay()
         if not again:
             return _answer(first, start_response)
-        second = dict(pristine)
-        second[SECOND_RUN] = True
-        return _answer(_run(wsgi_app, _fresh(second, body)), start_response)
+        return _answer(_run(wsgi_app, _fresh(environ, body, {SECOND_RUN: True})), start_response)
 
     return app
 
 
-def _fresh(environ, body):
-    environ = dict(environ)
-    environ["wsgi.input"] = io.BytesIO(body)  # ends where the body does, as a terminated input may
-    return environ
+def _fresh(environ, body, extra=None):
+    # the input ends where the body does, as a terminated input may
+    return {**environ, **(extra or {}), "wsgi.input": io.BytesIO(body)}
 
 
 def _run(wsgi_app, environ):

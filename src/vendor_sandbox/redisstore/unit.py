@@ -144,8 +144,7 @@ class Hot:
     def __init__(self):
         self._last = {}
         self.keys = {}
-        self.values = {}  # (records hash, key) -> (its JSON or None, generation)
-        self.generation = 0
+        self.values = {}  # (records hash, key) -> (its JSON or None, the record's generation)
         self._cold = {}  # route -> until when (time.monotonic()) it reads instead of guessing
 
     def learn(self, route, read):
@@ -158,7 +157,7 @@ class Hot:
         if len(self.values) > self.VALUES:
             self.values.clear()
         for field, value in values.items():
-            self.values.setdefault(field, (value, self.generation))
+            self.values.setdefault(field, (value, 0))
 
     def knows(self, fields):
         values = self.values
@@ -166,11 +165,12 @@ class Hot:
 
     def learned(self, field, read, value):
         """A COMMIT refused a request that had read entry `read` of `field`; Redis holds `value`.
-        Unless a refusal was learned since that entry's generation, every entry sent after it
-        descends from a value Redis does not hold: a new generation starts from Redis's."""
-        if read[1] == self.generation:
-            self.generation += 1
-            self.values[field] = (value, self.generation)
+        Unless a refusal of that record was learned since that entry's generation, every entry of
+        it sent after this one descends from a value Redis does not hold: a new generation of the
+        record starts from Redis's."""
+        current = self.values.get(field)
+        if current is None or current[1] == read[1]:
+            self.values[field] = (value, read[1] + 1)
 
     def forget(self, prefix):
         """Drop what is known of the records under `prefix` (a namespace reset or replaced)."""
@@ -229,6 +229,11 @@ class Unit:
         self.ops[:0] = [name, len(keys), len(args), *keys, *args]
         _local.unchecked = True
 
+    def guessed_op(self, op):
+        """`guessed` with the op already built (name, number of keys, of args, keys..., args...)."""
+        self.ops[:0] = op
+        _local.unchecked = True
+
     def guessed_read(self, field):
         """A hot record the request guesses (field: (records hash, key)), as this worker knows it
         at the moment of the read (the later, the likelier to be what COMMIT finds): its JSON or
@@ -264,9 +269,9 @@ class Unit:
             # record this request guessed is replaced only if the entry it read is still there
             values, read, sent = hot.values, self._entries, self._sent
             for field, value in written.items():
-                if field in values and (field not in read or values[field] is read[field]):
-                    generation = read[field][1] if field in read else hot.generation
-                    values[field] = sent[field] = (value, generation)
+                current = values.get(field)
+                if current is not None and (field not in read or current is read[field]):
+                    values[field] = sent[field] = (value, current[1])
 
         shared = hot is not None and any(field in hot.values for field in written)
         commit = self._ordered if shared or self._entries or self.numbered else self._commit
