@@ -6,13 +6,12 @@ step there (a Lua script, or a MULTI/EXEC of reads).
 """
 
 import json
-import threading
-import time
 from itertools import islice
 
 from ..collection import Collection
 from . import unit
 from .connection import guarded
+from .observed import VERSION_COUNTER, observed_version
 from .scripts import ALL, BUMP, CLAIM, DELETE, HIDDEN, OWNER, PUT, RELEASE, VIEW
 from .search import IndexedSearch
 from .wire import wire_for
@@ -20,29 +19,6 @@ from .wire import wire_for
 _dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 _MISSING = unit.MISSING
 _loads = json.loads
-
-
-VERSION_COUNTER = "vs:versions"  # never reset: a version names one state of a hidden set for good
-TRUST_SECONDS = 1.0  # how long a request trusts the versions it observed at its start
-_observed = threading.local()
-
-
-def observe(versions_key, versions):
-    """The hidden-set versions of one vendor in one namespace, read at the start of this thread's
-    request (with the fault rules, in the same round trip): until `forget`, a base key whose
-    collection's hidden set is cached at that version is read with no round trip."""
-    _observed.versions = (versions_key, versions, time.monotonic())
-
-
-def forget():
-    _observed.versions = None
-
-
-def _observed_version(versions_key, name):
-    seen = getattr(_observed, "versions", None)
-    if seen is None or seen[0] != versions_key or time.monotonic() - seen[2] > TRUST_SECONDS:
-        return None
-    return seen[1].get(name.encode(), b"0")
 
 
 # json.dumps(..., separators=(",", ":")) exactly, with the encoder built once (it is on every write)
@@ -139,7 +115,7 @@ class RedisCollection(IndexedSearch):
     def _cached_hidden(self):
         """The hidden base keys, when this request observed their version: from this worker's
         cache if it holds that version, else read once (one round trip) and cached."""
-        version = _observed_version(self._versions, self._name)
+        version = observed_version(self._versions, self._name)
         if version is None:
             return None
         cached_version, cached = self._hidden_cache

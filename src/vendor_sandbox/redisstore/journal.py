@@ -6,9 +6,9 @@ import json
 
 from ..journal import complete, select
 from . import lifecycle, unit
-from .collection import forget
 from .connection import LOG, UNAVAILABLE, guarded
 from .lifecycle import JOURNAL_BYTES, JOURNAL_LUA, JOURNALS
+from .observed import forget
 from .scripts import RECORD
 from .wire import wire_for
 

@@ -8,9 +8,9 @@ from ..faults import _matches
 from ..ids import iso_millis
 from ..outbox import matching
 from . import lifecycle, unit
-from .collection import observe
 from .connection import guarded
 from .ids import EPOCHS, RESERVE_LUA
+from .observed import observe
 from .scripts import SEND
 from .wire import wire_for
 
@@ -162,7 +162,7 @@ class RedisFaultRules:
     @guarded
     def fire(self, vendor, method, paths, again=True):
         """The first matching rule that may fire, counted; one round trip when no rule matches.
-        That trip also observes the vendor's hidden-set versions for this request (collection.observe),
+        That trip also observes the vendor's hidden-set versions for this request (observed.py),
         the namespace's clock and settings and the bindings' version; when newer bindings put the
         request in another namespace, that namespace's rules apply (and its state is observed)."""
         versions_key, (draws_key, registry) = self._versions[vendor], self._draw_keys[vendor]
