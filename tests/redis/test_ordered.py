@@ -1,6 +1,7 @@
 """wire.Ordered: the COMMITs of every thread of a process on one connection, run by Redis in the
 order their tickets were taken, each reply back to its own sender."""
 
+import os
 import random
 import threading
 
@@ -85,3 +86,27 @@ def test_a_timeout_fails_the_command_and_is_not_tried_again(client, monkeypatch)
     monkeypatch.undo()
     assert channel._conn is None and script(keys=["log"], args=["z"]) == b"z"
     assert client.lrange("log", 0, -1) == [b"x", b"y", b"z"]
+
+
+def test_a_forked_worker_makes_its_own_connection(client):
+    """`serve --workers` forks after the app is built: a child must not read or write the
+    parent's connection (their replies would cross)."""
+    script = wire_for(client).register_script(APPEND, ordered=True)
+    assert script(keys=["log"], args=["parent"]) == b"parent"  # the parent's connection is open
+    parent_conn = script._wire._conn
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answers over the pipe, and leaves without running pytest's exit
+        try:
+            replies = [script(keys=["log"], args=[f"child-{i}"]) for i in range(20)]
+            ok = replies == [f"child-{i}".encode() for i in range(20)] and script._wire._conn is not parent_conn
+            os.write(write, b"ok" if ok else repr(replies).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    answer = os.read(read, 4096)
+    os.waitpid(pid, 0)
+    assert answer == b"ok"
+    assert script(keys=["log"], args=["parent-again"]) == b"parent-again"
+    assert script._wire._conn is parent_conn
+    assert client.lrange("log", 0, -1) == [b"parent", *(f"child-{i}".encode() for i in range(20)), b"parent-again"]

@@ -88,7 +88,7 @@ class Wire:
             return self  # see Ordered
         with _WIRES_LOCK:
             channel = getattr(self, "_channel", None)
-            if channel is None or channel.pid != os.getpid():
+            if channel is None:
                 channel = self._channel = Ordered(self.client, self._make)
             return channel
 
@@ -131,7 +131,13 @@ class Ordered:
     there each thread keeps its own connection (Wire), and guesses race more under load."""
 
     def __init__(self, client, make):
-        self.client, self._make, self.pid = client, make, os.getpid()
+        self.client, self._make = client, make
+        self._fresh()
+
+    def _fresh(self):
+        """No connection yet, nothing queued: at the start, and in a forked worker (the parent's
+        connection and queues are its own)."""
+        self.pid = os.getpid()
         self._conn = None
         self._queued = collections.deque()  # (packed, slot) not sent yet, oldest first
         self._waiting = collections.deque()  # the slots sent, oldest first (their replies' order)
@@ -154,6 +160,10 @@ class Ordered:
                 time.sleep(backoff.compute(attempt))
 
     def _call(self, args, before):
+        if self.pid != os.getpid():
+            with _WIRES_LOCK:
+                if self.pid != os.getpid():
+                    self._fresh()
         packed = hiredis.pack_command(args)
         slot = _Slot()
         if before is not None:
