@@ -41,7 +41,7 @@ CLAIM_LEASE_MS = 60_000  # far beyond any request (each Redis command times out 
 # it guessed was wrong / another request changed a record it guessed or took its guessed number
 ASSUMED, GUESSED, RACED = "assumed", "guessed", "raced"
 _local = threading.local()
-_NOTHING = MISSING = object()
+MISSING = object()  # Unit.guessed_read: this worker knows no value of the record
 
 
 class Assumed(StoreUnavailable):
@@ -66,8 +66,8 @@ def begin(commit, hot=None, route=None, assume=False, guess=False, ordered=None)
     """`commit`: the COMMIT script, registered once (a Wire's WireScript); `hot`: the store's
     Hot, `route` the request's (method, URL rule); `assume`: the request may be answered again
     (replay.py), so it may assume what COMMIT checks; `guess`: it may also guess its state;
-    `ordered`: the COMMIT script sent through wire.Ordered, for a
-    COMMIT that builds on (or writes) what others of this worker guess from."""
+    `ordered`: the COMMIT script sent through wire.Ordered, for a COMMIT that builds on (or
+    writes) what others of this worker guess from."""
     _local.unit = Unit(commit, hot, route, assume, guess, ordered)
     _local.unchecked = False
 
@@ -303,8 +303,6 @@ class Unit:
             # checked, numbers are reserved and hot records read, each at once.
             self.assume = self.guess = False
             self.guessing, self.guessed_reads = {}, set()
-            for field in self._entries:
-                self.prefetched.pop(field, None)
         return reply
 
     def _drop(self):
