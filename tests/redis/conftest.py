@@ -30,3 +30,26 @@ def database(redis_server):
     db = next(_databases)
     redis_server.client(db).flushdb()
     return redis_server.url(db)
+
+
+def op_starts(ops):
+    """Where each op of a COMMIT's flat argument list begins (name, #keys, #args, keys, args)."""
+    i = 0
+    while i < len(ops):
+        yield i
+        i += 3 + ops[i + 1] + ops[i + 2]
+
+
+@pytest.fixture
+def replays(monkeypatch):
+    """Each request's answer to "run it again?" (redisstore/replay.py), in order."""
+    from vendor_sandbox.redisstore import unit
+
+    answers, take = [], unit.take_replay
+
+    def recorded():
+        answers.append(take())
+        return answers[-1]
+
+    monkeypatch.setattr(unit, "take_replay", recorded)
+    return answers

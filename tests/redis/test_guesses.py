@@ -12,6 +12,8 @@ from vendor_sandbox import create_app
 from vendor_sandbox.redisstore import unit
 from vendor_sandbox.redisstore.ids import _RESERVE
 
+from .conftest import op_starts
+
 HIPP = {"Authorization": "Bearer your-api-key"}
 SEEDED = "/hipp/api/v1/users/usr_1234567890_abc123def"
 DATABASE = 9
@@ -49,29 +51,13 @@ def trips(monkeypatch):
 
 
 @pytest.fixture
-def replays(monkeypatch):
-    """Each request's answer to "run it again?", in order."""
-    answers, take = [], unit.take_replay
-
-    def recorded():
-        answers.append(take())
-        return answers[-1]
-
-    monkeypatch.setattr(unit, "take_replay", recorded)
-    return answers
-
-
-@pytest.fixture
 def commits(monkeypatch):
     """The op names of each COMMIT sent, in order."""
     sent, flush = [], unit.Unit.flush
 
     def counted(self, last=None):
-        ops, i, names = self.ops + ([last[0], len(last[1]), len(last[2]), *last[1], *last[2]] if last else []), 0, []
-        while i < len(ops):
-            names.append(ops[i])
-            i += 3 + ops[i + 1] + ops[i + 2]
-        sent.append(names)
+        ops = self.ops + ([last[0], len(last[1]), len(last[2]), *last[1], *last[2]] if last else [])
+        sent.append([ops[i] for i in op_starts(ops)])
         return flush(self, last)
 
     monkeypatch.setattr(unit.Unit, "flush", counted)

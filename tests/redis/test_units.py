@@ -18,6 +18,7 @@ from vendor_sandbox.redisstore.wire import wire_for
 from vendor_sandbox.store import SECOND_RUN
 
 from ..vendors.zus.conftest import JSONAPI, user_body
+from .conftest import op_starts
 from .test_collection import assert_same_views, random_step, seeded_base
 
 HIPP = {"Authorization": "Bearer your-api-key"}
@@ -174,18 +175,11 @@ def test_a_create_is_one_commit_with_its_journal_entry(app, redis_server, monkey
     assert last[0] == "record"
     # assumed, and checked there: the new id is not taken (absent), the id number's epoch is the
     # counter's (same), the e-mail is free (claim); then the user and latestCreatedAt
-    assert [ops[i] for i in _op_starts(ops)] == ["absent", "same", "claim", "put", "put"]
+    assert [ops[i] for i in op_starts(ops)] == ["absent", "same", "claim", "put", "put"]
     public_id = created.get_json()["user"]["publicId"]
     other = create_app({"STORE_URL": redis_server.url(DATABASE + 1), "FROZEN_CLOCK": "2025-01-15T10:30:00Z"})
     read = other.test_client().get(f"/hipp/api/v1/users/{public_id}", headers=HIPP)
     assert read.status_code == 200 and read.get_json()["publicId"] == public_id
-
-
-def _op_starts(ops):
-    i = 0
-    while i < len(ops):
-        yield i
-        i += 3 + ops[i + 1] + ops[i + 2]
 
 
 def test_a_worker_dying_before_commit_leaves_no_user_and_no_claim(app, monkeypatch):
@@ -246,7 +240,7 @@ def test_a_zus_create_sends_its_mails_in_the_same_commit(app, monkeypatch):
     flush = unit.Unit.flush
 
     def counted(self, last=None):
-        sent.append([self.ops[i] for i in _op_starts(self.ops)])
+        sent.append([self.ops[i] for i in op_starts(self.ops)])
         return flush(self, last)
 
     client = app.test_client()
@@ -274,19 +268,6 @@ def json_text(body):
 
 
 # -- what a request assumes, and its second run (redisstore/replay.py)
-
-@pytest.fixture
-def replays(monkeypatch):
-    """Each request's answer to "run it again?", in order."""
-    answers, take = [], unit.take_replay
-
-    def recorded():
-        answers.append(take())
-        return answers[-1]
-
-    monkeypatch.setattr(unit, "take_replay", recorded)
-    return answers
-
 
 def test_an_email_taken_meanwhile_is_answered_by_the_second_run_with_hipps_conflict(app, redis_server, replays):
     """Two workers (two apps on one Redis): the second create of one e-mail assumes it free, COMMIT
